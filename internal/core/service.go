@@ -1,0 +1,63 @@
+// Package core holds Roost's use cases: registering and signing in, OAuth
+// grants, posting, following, reading timelines, notifications. It speaks
+// in model types, persists through store.Store and seals nothing itself
+// (the store does that through the vault). It imports neither net/http nor
+// database/sql; adapters (the Mastodon API, the CLI, later federation and
+// the web UI) call it.
+package core
+
+import (
+	"time"
+
+	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/store"
+	"github.com/roost-social/roost/internal/vault"
+)
+
+// Settings are the instance settings the use cases need.
+type Settings struct {
+	Domain         string // e.g. "localhost:8080"
+	BaseURL        string // e.g. "http://localhost:8080"
+	Title          string
+	Description    string
+	ContactEmail   string
+	Rules          []string
+	Languages      []string
+	Registration   model.RegistrationMode
+	EmailRequired  bool
+	MaxStatusChars int
+	ShowPeers      bool
+	ShowActivity   bool
+}
+
+// Options wires a Service.
+type Options struct {
+	Store    store.Store
+	Vault    *vault.Vault
+	Settings Settings
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service runs the use cases. It is safe for concurrent use.
+type Service struct {
+	store store.Store
+	vault *vault.Vault
+	set   Settings
+	now   func() time.Time
+	login *loginThrottle
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Settings.MaxStatusChars == 0 {
+		o.Settings.MaxStatusChars = 500
+	}
+	return &Service{store: o.Store, vault: o.Vault, set: o.Settings, now: o.Now, login: newLoginThrottle()}
+}
+
+// Settings returns the instance settings.
+func (s *Service) Settings() Settings { return s.set }
