@@ -1,13 +1,15 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"sync"
 
 	"github.com/roost-social/roost/internal/model"
 )
 
-// MemKeyStore is a KeyStore in memory, for tests.
+// MemKeyStore is a KeyStore in memory, for tests. It hands out and keeps
+// copies, so callers cannot alter what it holds.
 type MemKeyStore struct {
 	mu   sync.Mutex
 	keys map[int64]*WrappedKey
@@ -19,14 +21,22 @@ func NewMemKeyStore() *MemKeyStore { return &MemKeyStore{keys: map[int64]*Wrappe
 func (s *MemKeyStore) PutKey(_ context.Context, k *WrappedKey) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.keys[k.ID]; ok {
+		return model.ErrConflict
+	}
 	for _, e := range s.keys {
 		if e.Owner == k.Owner && e.Period == k.Period {
 			return model.ErrConflict
 		}
 	}
-	c := *k
-	s.keys[k.ID] = &c
+	s.keys[k.ID] = clone(k)
 	return nil
+}
+
+func clone(k *WrappedKey) *WrappedKey {
+	c := *k
+	c.Wrapped = bytes.Clone(k.Wrapped)
+	return &c
 }
 
 func (s *MemKeyStore) Key(_ context.Context, id int64) (*WrappedKey, error) {
@@ -36,8 +46,7 @@ func (s *MemKeyStore) Key(_ context.Context, id int64) (*WrappedKey, error) {
 	if !ok {
 		return nil, model.ErrNotFound
 	}
-	c := *k
-	return &c, nil
+	return clone(k), nil
 }
 
 func (s *MemKeyStore) KeyFor(_ context.Context, owner int64, period string) (*WrappedKey, error) {
@@ -45,8 +54,7 @@ func (s *MemKeyStore) KeyFor(_ context.Context, owner int64, period string) (*Wr
 	defer s.mu.Unlock()
 	for _, k := range s.keys {
 		if k.Owner == owner && k.Period == period {
-			c := *k
-			return &c, nil
+			return clone(k), nil
 		}
 	}
 	return nil, model.ErrNotFound
@@ -58,8 +66,7 @@ func (s *MemKeyStore) OwnerKeys(_ context.Context, owner int64) ([]*WrappedKey, 
 	var out []*WrappedKey
 	for _, k := range s.keys {
 		if k.Owner == owner {
-			c := *k
-			out = append(out, &c)
+			out = append(out, clone(k))
 		}
 	}
 	return out, nil
@@ -79,13 +86,13 @@ func (s *MemKeyStore) RewrapAll(_ context.Context, fn func(*WrappedKey) ([]byte,
 	defer s.mu.Unlock()
 	next := map[int64]*WrappedKey{}
 	for id, k := range s.keys {
-		c := *k
-		w, mid, err := fn(&c)
+		c := clone(k)
+		w, mid, err := fn(clone(k))
 		if err != nil {
 			return err
 		}
-		c.Wrapped, c.MasterID = w, mid
-		next[id] = &c
+		c.Wrapped, c.MasterID = bytes.Clone(w), mid
+		next[id] = c
 	}
 	s.keys = next
 	return nil

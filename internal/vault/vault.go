@@ -1,13 +1,58 @@
 // Package vault owns every piece of key material in Roost and is the only
 // package that touches it. It encrypts personal data at rest under per-owner
-// data keys (envelope encryption: a master key wraps each data key), binds
-// every ciphertext to its place (table, column, row), and destroys data by
-// destroying keys (crypto-shredding).
+// data keys (envelope encryption), binds every ciphertext to its place
+// (table, column, row, owner), and destroys data by destroying keys
+// (crypto-shredding).
 //
-// Data keys are per owner per period (a calendar month, UTC), so that a
-// retention purge can shred one owner's old months and, because wrapped keys
-// live in a key store that data backups never contain, the shredded months
-// stay unreadable in every old data backup too. See docs/ARCHITECTURE.md.
+// # Key hierarchy
+//
+//   - The master key (32 bytes) lives only in process memory. It comes from
+//     ROOST_MASTER_KEY or a key file, optionally sealed with an admin
+//     passphrase (argon2id + AES-GCM); see LoadMasterKey.
+//   - It wraps (AES-256-GCM, bound to key id, owner and period) one data key
+//     per owner per period, a UTC calendar month "2006-01". Wrapped keys live
+//     in a KeyStore, kept apart from the data so data backups never hold them.
+//   - Each data key seals that owner's values written in that month
+//     (AES-256-GCM, random 96-bit nonce, associated data = place + owner).
+//     A ciphertext is: version byte 1 | key id (8 bytes, big endian) | nonce |
+//     sealed bytes. An empty value seals to nil.
+//   - Owner 0 is the system owner. It holds the vault's own secrets (the
+//     blind-index key, named by purpose instead of a month) and is never
+//     shredded.
+//
+// # Shredding
+//
+// Shred deletes all of an owner's data keys; ShredBefore deletes the keys of
+// months that ended at or before a time (the retention purge). Ciphertexts under a
+// deleted key, in the database and in every data backup, then open as
+// model.ErrShredded. A Seal after a shred creates a fresh key for the
+// current month: what is written after a shred is new data. Unwrapped keys
+// are cached per node for a TTL (a minute by default, WithCacheTTL), so on a
+// multi-node install another node may still open shredded data until its
+// cached key expires; the node that shreds forgets its copies at once.
+//
+// # Rotation
+//
+// Rotating the master key re-wraps the data keys (RewrapKeys, Vault.Rotate)
+// without re-encrypting data; data keys, cached keys and blind indexes are
+// unchanged. RotateMasterKeyFile rotates a key file so that a crash at any
+// point is recoverable:
+//
+//  1. the current file is copied to path+".old" (written atomically);
+//  2. a new key is written to path (temp file + rename), sealed if the old
+//     one was, with the same passphrase;
+//  3. the key store re-wraps every key under the new key in one transaction,
+//     accepting keys wrapped under either;
+//  4. path+".old" is removed.
+//
+// While path+".old" exists, LoadMasterKey returns ErrRotationPending, and
+// running RotateMasterKeyFile again resumes from whichever step was
+// interrupted (if path still holds the old key, it generates the new one).
+// A key from ROOST_MASTER_KEY is rotated by calling RewrapKeys with the old
+// and new keys, then changing the variable. Rotate with every server node
+// stopped: a node still holding the old key refuses to create keys once it
+// sees the store re-wrapped, and fails with ErrWrongMasterKey on keys it
+// cannot unwrap.
 package vault
 
 import (
@@ -37,7 +82,14 @@ type Place struct {
 }
 
 func (p Place) aad(owner int64) []byte {
-	return []byte(p.Table + "\x00" + p.Column + "\x00" + strconv.FormatInt(p.Row, 10) + "\x00" + strconv.FormatInt(owner, 10))
+	b := make([]byte, 0, len(p.Table)+len(p.Column)+44)
+	b = append(b, p.Table...)
+	b = append(b, 0)
+	b = append(b, p.Column...)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, p.Row, 10)
+	b = append(b, 0)
+	return strconv.AppendInt(b, owner, 10)
 }
 
 // WrappedKey is a data key as the key store holds it: encrypted under the
@@ -45,7 +97,7 @@ func (p Place) aad(owner int64) []byte {
 type WrappedKey struct {
 	ID        int64
 	Owner     int64
-	Period    string // "2006-01" (UTC month); "" for the vault's own keys
+	Period    string // "2006-01" (UTC month); a purpose name for the system owner's keys
 	MasterID  string // fingerprint of the wrapping master key
 	Wrapped   []byte
 	CreatedAt time.Time
@@ -54,25 +106,34 @@ type WrappedKey struct {
 // KeyStore persists wrapped keys. It must live apart from the data (another
 // file, schema or database) so that data backups never contain it, and it
 // must erase deleted rows (SQLite secure_delete, for instance).
+// vaulttest.RunKeyStore checks an implementation against this contract.
 type KeyStore interface {
-	// PutKey inserts k and sets k.ID; an existing (Owner, Period) is
-	// model.ErrConflict.
+	// PutKey inserts k, keeping k.ID as given (the vault chooses it and binds
+	// it into the wrapping). An existing (Owner, Period) or ID is
+	// model.ErrConflict, also when two writers race.
 	PutKey(ctx context.Context, k *WrappedKey) error
+	// Key and KeyFor return model.ErrNotFound for a missing key.
 	Key(ctx context.Context, id int64) (*WrappedKey, error)
 	KeyFor(ctx context.Context, owner int64, period string) (*WrappedKey, error)
+	// OwnerKeys returns every key of owner, none being no error.
 	OwnerKeys(ctx context.Context, owner int64) ([]*WrappedKey, error)
+	// DeleteKeys erases the keys with these ids; missing ids are ignored.
 	DeleteKeys(ctx context.Context, ids []int64) error
 	// RewrapAll replaces every key's Wrapped and MasterID with what fn
-	// returns, in one transaction.
+	// returns (fn is called once per key, one call at a time), in one transaction that includes every key committed before
+	// it started: when fn fails, nothing changes and fn's error is returned.
 	RewrapAll(ctx context.Context, fn func(k *WrappedKey) (wrapped []byte, masterID string, err error)) error
 }
 
 // systemOwner owns the vault's own keys (the blind-index key).
 const systemOwner = 0
 
-// cacheTTL bounds how long an unwrapped data key stays in memory, so a key
-// shredded by another node stops working here within that time.
-const cacheTTL = time.Minute
+// blindKeyName is the period of the system owner's blind-index key.
+const blindKeyName = "blind-index"
+
+// DefaultCacheTTL bounds how long an unwrapped data key stays in memory, so a
+// key shredded by another node stops working here within that time.
+const DefaultCacheTTL = time.Minute
 
 const headerV1 = 1
 
@@ -80,11 +141,20 @@ const headerV1 = 1
 type Vault struct {
 	ks    KeyStore
 	now   func() time.Time
-	mu    sync.RWMutex
-	mk    MasterKey
-	blind []byte
-	cache map[int64]cachedKey // by key id
-	byOwn map[ownerPeriod]int64
+	ttl   time.Duration
+	blind []byte // immutable after New
+
+	// rot is held shared while a data key is created and exclusively while
+	// the master key is rotated, so no key is wrapped under a retiring master.
+	rot sync.RWMutex
+
+	mu      sync.RWMutex // guards what follows
+	mk      MasterKey
+	next    MasterKey // the incoming master key while Rotate runs
+	cache   map[int64]cachedKey
+	byOwn   map[ownerMonth]int64
+	shreds  uint64 // bumped by every shred: a key fetched before one is not cached
+	sweepAt time.Time
 }
 
 type cachedKey struct {
@@ -93,15 +163,41 @@ type cachedKey struct {
 	expires time.Time
 }
 
-type ownerPeriod struct {
-	owner  int64
-	period string
+// ownerMonth keys the cache of current keys; a month is year*12 + month-1,
+// which spares formatting a period on every Seal.
+type ownerMonth struct {
+	owner int64
+	month int
 }
 
-// New returns a vault over ks, unlocked with mk.
-func New(ctx context.Context, mk MasterKey, ks KeyStore) (*Vault, error) {
-	v := &Vault{ks: ks, now: time.Now, mk: mk, cache: map[int64]cachedKey{}, byOwn: map[ownerPeriod]int64{}}
-	blind, err := v.systemKey(ctx, "blind-index")
+func monthOf(t time.Time) int {
+	y, m, _ := t.UTC().Date()
+	return y*12 + int(m) - 1
+}
+
+// Option tunes a Vault.
+type Option func(*Vault)
+
+// WithClock makes the vault read the time from now: it decides the period a
+// value is sealed in and when cached keys expire. For tests.
+func WithClock(now func() time.Time) Option { return func(v *Vault) { v.now = now } }
+
+// WithCacheTTL sets how long an unwrapped data key is cached; zero or less
+// disables the cache, so every call reads the key store.
+func WithCacheTTL(d time.Duration) Option { return func(v *Vault) { v.ttl = d } }
+
+// New returns a vault over ks, unlocked with mk. It fails with
+// ErrWrongMasterKey when ks was written under another master key.
+func New(ctx context.Context, mk MasterKey, ks KeyStore, opts ...Option) (*Vault, error) {
+	if !mk.valid() {
+		return nil, errors.New("vault: no master key")
+	}
+	v := &Vault{ks: ks, now: time.Now, ttl: DefaultCacheTTL, mk: mk,
+		cache: map[int64]cachedKey{}, byOwn: map[ownerMonth]int64{}}
+	for _, o := range opts {
+		o(v)
+	}
+	blind, err := v.systemKey(ctx, blindKeyName)
 	if err != nil {
 		return nil, fmt.Errorf("vault: blind-index key: %w", err)
 	}
@@ -110,7 +206,8 @@ func New(ctx context.Context, mk MasterKey, ks KeyStore) (*Vault, error) {
 }
 
 // Seal encrypts plaintext for owner at place under the owner's key for the
-// current period. An empty plaintext seals to nil.
+// current period, creating that key if needed. An empty plaintext seals to
+// nil.
 func (v *Vault) Seal(ctx context.Context, owner int64, place Place, plaintext []byte) ([]byte, error) {
 	if len(plaintext) == 0 {
 		return nil, nil
@@ -119,14 +216,14 @@ func (v *Vault) Seal(ctx context.Context, owner int64, place Place, plaintext []
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 1+8, 1+8+aead.NonceSize()+len(plaintext)+aead.Overhead())
+	ns := aead.NonceSize()
+	out := make([]byte, 9+ns, 9+ns+len(plaintext)+aead.Overhead())
 	out[0] = headerV1
 	binary.BigEndian.PutUint64(out[1:9], uint64(id))
-	nonce := make([]byte, aead.NonceSize())
+	nonce := out[9 : 9+ns]
 	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vault: seal: %w", err)
 	}
-	out = append(out, nonce...)
 	return aead.Seal(out, nonce, plaintext, place.aad(owner)), nil
 }
 
@@ -135,26 +232,27 @@ func (v *Vault) SealString(ctx context.Context, owner int64, place Place, s stri
 	return v.Seal(ctx, owner, place, []byte(s))
 }
 
-// Open decrypts a ciphertext made by Seal for the same owner and place. A
-// destroyed key is model.ErrShredded; a ciphertext moved to another place or
-// altered fails.
+// Open decrypts a ciphertext made by Seal for the same owner and place; nil
+// opens to nil. A destroyed key is model.ErrShredded; a ciphertext moved to
+// another place or owner, or altered, fails.
 func (v *Vault) Open(ctx context.Context, owner int64, place Place, ct []byte) ([]byte, error) {
 	if len(ct) == 0 {
 		return nil, nil
 	}
-	if len(ct) < 1+8 || ct[0] != headerV1 {
-		return nil, errors.New("vault: malformed ciphertext")
+	if len(ct) < 9 || ct[0] != headerV1 {
+		return nil, fmt.Errorf("vault: open %s.%s: malformed ciphertext", place.Table, place.Column)
 	}
 	id := int64(binary.BigEndian.Uint64(ct[1:9]))
 	aead, err := v.keyByID(ctx, id, owner)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vault: open %s.%s: %w", place.Table, place.Column, err)
 	}
 	rest := ct[9:]
-	if len(rest) < aead.NonceSize() {
-		return nil, errors.New("vault: malformed ciphertext")
+	ns := aead.NonceSize()
+	if len(rest) < ns+aead.Overhead() {
+		return nil, fmt.Errorf("vault: open %s.%s: malformed ciphertext", place.Table, place.Column)
 	}
-	pt, err := aead.Open(nil, rest[:aead.NonceSize()], rest[aead.NonceSize():], place.aad(owner))
+	pt, err := aead.Open(nil, rest[:ns], rest[ns:], place.aad(owner))
 	if err != nil {
 		return nil, fmt.Errorf("vault: open %s.%s: authentication failed", place.Table, place.Column)
 	}
@@ -178,126 +276,111 @@ func (v *Vault) Blind(purpose, value string) []byte {
 	return m.Sum(nil)
 }
 
-// Shred destroys every data key of owner. Everything sealed for owner, in
-// the database and in every data backup, becomes unreadable.
-func (v *Vault) Shred(ctx context.Context, owner int64) error {
-	return v.shredWhere(ctx, owner, func(*WrappedKey) bool { return true })
-}
-
-// ShredBefore destroys owner's data keys for periods that ended before t.
-func (v *Vault) ShredBefore(ctx context.Context, owner int64, t time.Time) error {
-	cut := period(t)
-	return v.shredWhere(ctx, owner, func(k *WrappedKey) bool { return k.Period < cut })
-}
-
-func (v *Vault) shredWhere(ctx context.Context, owner int64, match func(*WrappedKey) bool) error {
-	if owner == systemOwner {
-		return errors.New("vault: refusing to shred the vault's own keys")
-	}
-	keys, err := v.ks.OwnerKeys(ctx, owner)
-	if err != nil {
-		return fmt.Errorf("vault: shred %d: %w", owner, err)
-	}
-	var ids []int64
-	for _, k := range keys {
-		if match(k) {
-			ids = append(ids, k.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := v.ks.DeleteKeys(ctx, ids); err != nil {
-		return fmt.Errorf("vault: shred %d: %w", owner, err)
-	}
-	v.mu.Lock()
-	for _, id := range ids {
-		delete(v.cache, id)
-	}
-	for op := range v.byOwn {
-		if op.owner == owner {
-			delete(v.byOwn, op)
-		}
-	}
-	v.mu.Unlock()
-	return nil
-}
-
 // Rotate re-wraps every data key under next without touching the data, and
-// makes next the vault's master key.
+// makes next the vault's master key. Cached keys stay valid: the data keys
+// do not change, only their wrapping. When it fails, the key store and the
+// vault keep the current master key.
 func (v *Vault) Rotate(ctx context.Context, next MasterKey) error {
+	if !next.valid() {
+		return errors.New("vault: rotate: no new master key")
+	}
+	v.rot.Lock()
+	defer v.rot.Unlock()
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	cur := v.mk
-	err := v.ks.RewrapAll(ctx, func(k *WrappedKey) ([]byte, string, error) {
-		dk, err := cur.unwrap(k)
-		if err != nil {
-			return nil, "", err
-		}
-		w, err := next.wrap(k, dk)
-		return w, next.ID(), err
-	})
+	v.next = next // readers may see re-wrapped keys before RewrapAll returns
+	v.mu.Unlock()
+	err := RewrapKeys(ctx, v.ks, next, cur)
+	v.mu.Lock()
+	if err == nil {
+		v.mk = next
+	}
+	v.next = MasterKey{}
+	v.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("vault: rotate: %w", err)
 	}
-	v.mk = next
 	return nil
 }
 
-func period(t time.Time) string { return t.UTC().Format("2006-01") }
+// masters returns the master keys that may have wrapped a stored key.
+func (v *Vault) masters() []MasterKey {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.next.valid() {
+		return []MasterKey{v.mk, v.next}
+	}
+	return []MasterKey{v.mk}
+}
 
 func (v *Vault) currentKey(ctx context.Context, owner int64) (int64, cipher.AEAD, error) {
-	op := ownerPeriod{owner, period(v.now())}
+	now := v.now()
 	v.mu.RLock()
-	id, ok := v.byOwn[op]
-	ck, cached := v.cache[id]
+	id, ok := v.byOwn[ownerMonth{owner, monthOf(now)}]
+	ck, hit := v.cache[id]
+	gen := v.shreds
 	v.mu.RUnlock()
-	if ok && cached && v.now().Before(ck.expires) {
+	if ok && hit && now.Before(ck.expires) {
 		return id, ck.aead, nil
 	}
-	k, err := v.ks.KeyFor(ctx, owner, op.period)
+	per := period(now)
+	k, err := v.ks.KeyFor(ctx, owner, per)
 	if errors.Is(err, model.ErrNotFound) {
-		k, err = v.newKey(ctx, owner, op.period)
+		k, err = v.newKey(ctx, owner, per)
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("vault: key for %d: %w", owner, err)
+		return 0, nil, fmt.Errorf("vault: key for owner %d: %w", owner, err)
 	}
-	aead, err := v.remember(k)
-	return k.ID, aead, err
+	aead, err := v.remember(k, gen)
+	if err != nil {
+		return 0, nil, fmt.Errorf("vault: key for owner %d: %w", owner, err)
+	}
+	return k.ID, aead, nil
 }
 
 func (v *Vault) keyByID(ctx context.Context, id, owner int64) (cipher.AEAD, error) {
 	v.mu.RLock()
-	ck, ok := v.cache[id]
+	ck, hit := v.cache[id]
+	gen := v.shreds
 	v.mu.RUnlock()
-	if ok && v.now().Before(ck.expires) {
+	if hit && v.now().Before(ck.expires) {
 		if ck.owner != owner {
-			return nil, errors.New("vault: key does not belong to owner")
+			return nil, fmt.Errorf("key %d belongs to another owner", id)
 		}
 		return ck.aead, nil
 	}
 	k, err := v.ks.Key(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
-		return nil, fmt.Errorf("vault: key %d: %w", id, model.ErrShredded)
+		return nil, fmt.Errorf("key %d: %w", id, model.ErrShredded)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("vault: key %d: %w", id, err)
+		return nil, fmt.Errorf("key %d: %w", id, err)
 	}
-	if k.Owner != owner {
-		return nil, errors.New("vault: key does not belong to owner")
+	// The owner check keeps one owner's key from opening another's data;
+	// the period check keeps the vault's own secrets out of data sealing.
+	if k.Owner != owner || !isMonth(k.Period) {
+		return nil, fmt.Errorf("key %d belongs to another owner", id)
 	}
-	return v.remember(k)
+	return v.remember(k, gen)
 }
 
 func (v *Vault) newKey(ctx context.Context, owner int64, per string) (*WrappedKey, error) {
+	v.rot.RLock()
+	defer v.rot.RUnlock()
+	v.mu.RLock()
+	mk := v.mk
+	v.mu.RUnlock()
+	if owner != systemOwner {
+		if err := v.checkStoreMaster(ctx, mk); err != nil {
+			return nil, err
+		}
+	}
 	dk := make([]byte, 32)
 	if _, err := rand.Read(dk); err != nil {
 		return nil, err
 	}
-	k := &WrappedKey{ID: model.NewID(v.now()), Owner: owner, Period: per, CreatedAt: v.now()}
-	v.mu.RLock()
-	mk := v.mk
-	v.mu.RUnlock()
+	now := v.now()
+	k := &WrappedKey{ID: model.NewID(now), Owner: owner, Period: per, CreatedAt: now}
 	w, err := mk.wrap(k, dk)
 	if err != nil {
 		return nil, err
@@ -311,10 +394,24 @@ func (v *Vault) newKey(ctx context.Context, owner int64, per string) (*WrappedKe
 	return k, nil
 }
 
-func (v *Vault) remember(k *WrappedKey) (cipher.AEAD, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	dk, err := v.mk.unwrap(k)
+// checkStoreMaster refuses to wrap a new key under mk when the key store has
+// been re-wrapped under another master key (by another node or process):
+// such a key would be lost with the retired master key.
+func (v *Vault) checkStoreMaster(ctx context.Context, mk MasterKey) error {
+	sk, err := v.ks.KeyFor(ctx, systemOwner, blindKeyName)
+	if err != nil {
+		return err
+	}
+	if sk.MasterID != mk.ID() {
+		return wrongMaster(sk, mk.ID())
+	}
+	return nil
+}
+
+// remember unwraps k and caches it, unless a shred happened since the
+// caller read generation gen (k may be one of the shredded keys).
+func (v *Vault) remember(k *WrappedKey, gen uint64) (cipher.AEAD, error) {
+	dk, err := unwrapAny(k, v.masters())
 	if err != nil {
 		return nil, err
 	}
@@ -322,9 +419,39 @@ func (v *Vault) remember(k *WrappedKey) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.cache[k.ID] = cachedKey{aead: aead, owner: k.Owner, expires: v.now().Add(cacheTTL)}
-	v.byOwn[ownerPeriod{k.Owner, k.Period}] = k.ID
+	if v.ttl <= 0 {
+		return aead, nil
+	}
+	now := v.now()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.shreds != gen {
+		return aead, nil
+	}
+	v.sweep(now)
+	v.cache[k.ID] = cachedKey{aead: aead, owner: k.Owner, expires: now.Add(v.ttl)}
+	if start, ok := monthStart(k.Period); ok {
+		v.byOwn[ownerMonth{k.Owner, monthOf(start)}] = k.ID
+	}
 	return aead, nil
+}
+
+// sweep drops expired keys, at most once per TTL. v.mu must be held.
+func (v *Vault) sweep(now time.Time) {
+	if now.Before(v.sweepAt) {
+		return
+	}
+	v.sweepAt = now.Add(v.ttl)
+	for id, ck := range v.cache {
+		if !now.Before(ck.expires) {
+			delete(v.cache, id)
+		}
+	}
+	for op, id := range v.byOwn {
+		if _, ok := v.cache[id]; !ok {
+			delete(v.byOwn, op)
+		}
+	}
 }
 
 // systemKey returns one of the vault's own long-lived secrets, creating it
@@ -337,7 +464,7 @@ func (v *Vault) systemKey(ctx context.Context, name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return v.mk.unwrap(k)
+	return unwrapAny(k, v.masters())
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
