@@ -23,8 +23,9 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-// check authenticates r and enforces scope. It writes the error and returns
-// nil, false when the request may not go on.
+// check authenticates r and enforces scope: a space-separated list of
+// scopes of which the token must grant one ("profile read:accounts"). It
+// writes the error and returns nil, false when the request may not go on.
 func (s *Server) check(w http.ResponseWriter, r *http.Request, scope string, optional, needUser bool) (*core.Auth, bool) {
 	tok := bearer(r)
 	if tok == "" {
@@ -38,6 +39,8 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, scope string, opt
 	if err != nil {
 		if errors.Is(err, model.ErrUnauthorized) || errors.Is(err, model.ErrNotFound) {
 			writeError(w, http.StatusUnauthorized, "The access token is invalid")
+		} else if errors.Is(err, core.ErrPendingApproval) {
+			writeError(w, http.StatusForbidden, "Your login is currently pending approval")
 		} else if errors.Is(err, model.ErrForbidden) {
 			writeError(w, http.StatusForbidden, "Your login is currently disabled")
 		} else {
@@ -45,7 +48,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, scope string, opt
 		}
 		return nil, false
 	}
-	if scope != "" && !a.Scopes.Allows(scope) {
+	if scope != "" && !a.Scopes.AllowsAny(strings.Fields(scope)...) {
 		writeError(w, http.StatusForbidden, "This action is outside the authorized scopes")
 		return nil, false
 	}

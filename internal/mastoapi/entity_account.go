@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/text"
 )
 
 // Account is Mastodon's Account entity.
@@ -49,10 +50,13 @@ type AccountField struct {
 type AccountSource struct {
 	Privacy             string         `json:"privacy"`
 	Sensitive           bool           `json:"sensitive"`
-	Language            string         `json:"language"`
+	Language            *string        `json:"language"`
 	Note                string         `json:"note"`
 	Fields              []AccountField `json:"fields"`
 	FollowRequestsCount int            `json:"follow_requests_count"`
+	Indexable           bool           `json:"indexable"`
+	Discoverable        *bool          `json:"discoverable"`
+	HideCollections     bool           `json:"hide_collections"`
 }
 
 // Role is Mastodon's Role entity, shown on a CredentialAccount.
@@ -89,8 +93,14 @@ func (s *Server) accountURLs(a *model.Account) (url, uri string) {
 	return base + "/@" + a.Username, base + "/users/" + a.Username
 }
 
-// renderAccount renders an account for anyone to see. noteHTML is the bio
-// rendered to HTML by the caller (core's text rendering).
+// noteHTML renders a bio. Mentions stay plain text for now: resolving them
+// would cost a lookup per mention on every account rendered.
+func (s *Server) noteHTML(note string) string {
+	set := s.svc.Settings()
+	return text.NoteHTML(note, text.Options{BaseURL: set.BaseURL, LocalDomain: set.Domain})
+}
+
+// renderAccount renders an account for anyone to see.
 func (s *Server) renderAccount(a *model.Account) Account {
 	url, uri := s.accountURLs(a)
 	missing := s.svc.Settings().BaseURL + "/avatars/original/missing.png"
@@ -98,7 +108,7 @@ func (s *Server) renderAccount(a *model.Account) Account {
 	disc := a.Discoverable
 	out := Account{
 		ID: model.FormatID(a.ID), Username: a.Username, Acct: a.Acct(), URL: url, URI: uri,
-		DisplayName: a.DisplayName, Note: noteHTML(a.Note),
+		DisplayName: a.DisplayName, Note: s.noteHTML(a.Note),
 		Avatar: missing, AvatarStatic: missing, Header: header, HeaderStatic: header,
 		Locked: a.Locked, Fields: []AccountField{}, Emojis: []CustomEmoji{}, Bot: a.Bot,
 		Discoverable: &disc, Indexable: a.Discoverable && !a.NoIndex,
@@ -111,7 +121,7 @@ func (s *Server) renderAccount(a *model.Account) Account {
 		out.Noindex = &ni
 	}
 	for _, f := range a.Fields {
-		af := AccountField{Name: f.Name, Value: fieldHTML(f.Value)}
+		af := AccountField{Name: f.Name, Value: text.FieldHTML(f.Value)}
 		if f.VerifiedAt != nil {
 			v := mastoTime(*f.VerifiedAt)
 			af.VerifiedAt = &v

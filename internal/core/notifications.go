@@ -1,0 +1,323 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/store"
+)
+
+// NotificationView is a notification as its recipient sees it: who did it
+// and the status it is about (nil for those about no status).
+type NotificationView struct {
+	Notification *model.Notification
+	Account      *model.Account
+	Status       *StatusView
+}
+
+// notifyAbout tells recipientID that fromID did something of type t about
+// status statusID, unless that would tell nobody anything (one's own
+// action, a remote or suspended recipient) or the recipient keeps fromID
+// away: a block either way, or a mute. A plain mute silences mentions and
+// new statuses; only a mute with notifications silences the rest, as in
+// Mastodon.
+func (s *Service) notifyAbout(ctx context.Context, recipientID, fromID int64, t model.NotificationType, statusID int64) error {
+	if recipientID == fromID {
+		return nil
+	}
+	ok, err := s.mayNotify(ctx, recipientID, fromID, t)
+	if err != nil || !ok {
+		return err
+	}
+	n := &model.Notification{
+		ID: model.NewID(s.now()), AccountID: recipientID, FromID: fromID, Type: t,
+		StatusID: statusID, CreatedAt: s.now(),
+	}
+	if err := s.store.CreateNotification(ctx, n); err != nil {
+		return fmt.Errorf("core: notify %s: %w", t, err)
+	}
+	return nil
+}
+
+// mayNotify reports whether recipientID wants notifications of type t from
+// fromID.
+func (s *Service) mayNotify(ctx context.Context, recipientID, fromID int64, t model.NotificationType) (bool, error) {
+	rcpt, err := s.store.Account(ctx, recipientID)
+	if errors.Is(err, model.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("core: notification recipient: %w", err)
+	}
+	if !rcpt.Local() || rcpt.SuspendedAt != nil {
+		return false, nil
+	}
+	rels, err := s.store.Relationships(ctx, recipientID, []int64{fromID})
+	if err != nil {
+		return false, fmt.Errorf("core: notification relationship: %w", err)
+	}
+	if len(rels) == 0 || rels[0] == nil {
+		return true, nil
+	}
+	r := rels[0]
+	anyMute := t == model.NotifyMention || t == model.NotifyStatus
+	return !r.Blocking && !r.BlockedBy && !r.MutingNotifications && !(anyMute && r.Muting), nil
+}
+
+// withdrawNotification dismisses the notification an undone action made
+// (a favourite taken back), looking among the recipient's recent ones.
+func (s *Service) withdrawNotification(ctx context.Context, recipientID, fromID int64, t model.NotificationType, statusID int64) error {
+	f := store.NotificationFilter{Types: []model.NotificationType{t}, FromID: fromID}
+	ns, err := s.store.Notifications(ctx, recipientID, f, store.Page{Limit: 40})
+	if err != nil {
+		return fmt.Errorf("core: find notification: %w", err)
+	}
+	for _, n := range ns {
+		if n.StatusID == statusID {
+			if err := s.store.DismissNotification(ctx, recipientID, n.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
+				return fmt.Errorf("core: withdraw notification: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// notifyPosted sends the notifications a new or edited status makes:
+// mentions to the accounts it newly mentions (all of them when old is nil)
+// and, for a new status, "status" to followers who asked to be told.
+func (s *Service) notifyPosted(ctx context.Context, st *model.Status, old []model.Mention) error {
+	for _, m := range st.Mentions {
+		if old != nil && mentions(&model.Status{Mentions: old}, m.AccountID) {
+			continue
+		}
+		if err := s.notifyAbout(ctx, m.AccountID, st.AccountID, model.NotifyMention, st.ID); err != nil {
+			return err
+		}
+	}
+	if old != nil {
+		return nil
+	}
+	return s.notifyFollowers(ctx, st)
+}
+
+// notifyFollowers tells the followers who follow st's author with notify
+// on, as Mastodon does: not for direct statuses, boosts, or replies to
+// someone else; and not those mentioned (they got a mention).
+func (s *Service) notifyFollowers(ctx context.Context, st *model.Status) error {
+	if st.Visibility == model.VisibilityDirect || st.ReblogOfID != 0 ||
+		(st.InReplyToID != 0 && st.InReplyToAccountID != st.AccountID) {
+		return nil
+	}
+	ids, err := s.notifyingFollowers(ctx, st.AccountID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if mentions(st, id) {
+			continue
+		}
+		if err := s.notifyAbout(ctx, id, st.AccountID, model.NotifyStatus, st.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyingFollowerLister is implemented by stores that can list the
+// followers who asked to be notified in one query.
+type notifyingFollowerLister interface {
+	NotifyingFollowerIDs(ctx context.Context, targetID int64) ([]int64, error)
+}
+
+// notifyingFollowers returns the accepted followers of accountID with
+// notify on.
+func (s *Service) notifyingFollowers(ctx context.Context, accountID int64) ([]int64, error) {
+	if l, ok := s.store.(notifyingFollowerLister); ok {
+		ids, err := l.NotifyingFollowerIDs(ctx, accountID)
+		if err != nil {
+			return nil, fmt.Errorf("core: notifying followers: %w", err)
+		}
+		return ids, nil
+	}
+	ids, err := s.store.FollowerIDs(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("core: followers: %w", err)
+	}
+	var out []int64
+	for _, id := range ids {
+		f, err := s.store.Follow(ctx, id, accountID)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("core: follow: %w", err)
+		}
+		if f.Notify && !f.Pending {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// notifyEdited tells those who boosted st that it changed.
+func (s *Service) notifyEdited(ctx context.Context, st *model.Status) error {
+	p := store.Page{Limit: 80}
+	for {
+		rows, err := s.store.RebloggedBy(ctx, st.ID, p)
+		if err != nil {
+			return fmt.Errorf("core: boosters of %d: %w", st.ID, err)
+		}
+		for _, r := range rows {
+			if err := s.notifyAbout(ctx, r.Value.ID, st.AccountID, model.NotifyUpdate, st.ID); err != nil {
+				return err
+			}
+		}
+		if len(rows) < p.Limit {
+			return nil
+		}
+		p.MaxID = rows[len(rows)-1].Key
+	}
+}
+
+// Notifications lists viewerID's notifications. Those about a status the
+// viewer may no longer see, or from an account gone or suspended, are left
+// out.
+func (s *Service) Notifications(ctx context.Context, viewerID int64, f store.NotificationFilter, p store.Page) (*Listing[*NotificationView], error) {
+	ns, err := s.store.Notifications(ctx, viewerID, f, p)
+	if err != nil {
+		return nil, fmt.Errorf("core: notifications: %w", err)
+	}
+	items, err := s.notificationViews(ctx, viewerID, ns)
+	if err != nil {
+		return nil, err
+	}
+	l := &Listing[*NotificationView]{Items: items}
+	if len(ns) > 0 {
+		l.Newest, l.Oldest = ns[0].ID, ns[len(ns)-1].ID
+	}
+	return l, nil
+}
+
+// Notification returns one of viewerID's notifications.
+func (s *Service) Notification(ctx context.Context, viewerID, id int64) (*NotificationView, error) {
+	n, err := s.store.Notification(ctx, viewerID, id)
+	if err != nil {
+		return nil, fmt.Errorf("core: notification %d: %w", id, err)
+	}
+	vs, err := s.notificationViews(ctx, viewerID, []*model.Notification{n})
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("core: notification %d: %w", id, model.ErrNotFound)
+	}
+	return vs[0], nil
+}
+
+// DismissNotification hides one of viewerID's notifications.
+func (s *Service) DismissNotification(ctx context.Context, viewerID, id int64) error {
+	if err := s.store.DismissNotification(ctx, viewerID, id); err != nil {
+		return fmt.Errorf("core: dismiss notification %d: %w", id, err)
+	}
+	return nil
+}
+
+// ClearNotifications hides all of viewerID's notifications.
+func (s *Service) ClearNotifications(ctx context.Context, viewerID int64) error {
+	if err := s.store.ClearNotifications(ctx, viewerID); err != nil {
+		return fmt.Errorf("core: clear notifications: %w", err)
+	}
+	return nil
+}
+
+// notificationViews hydrates ns with one load per kind. A reblog
+// notification points at the boost and shows the boosted status.
+func (s *Service) notificationViews(ctx context.Context, viewerID int64, ns []*model.Notification) ([]*NotificationView, error) {
+	var accountIDs, statusIDs []int64
+	for _, n := range ns {
+		accountIDs = append(accountIDs, n.FromID)
+		statusIDs = append(statusIDs, n.StatusID)
+	}
+	accounts, err := s.store.AccountsByID(ctx, uniqueIDs(accountIDs))
+	if err != nil {
+		return nil, fmt.Errorf("core: notification accounts: %w", err)
+	}
+	shown, err := s.notificationStatuses(ctx, viewerID, ns, uniqueIDs(statusIDs))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*NotificationView, 0, len(ns))
+	for _, n := range ns {
+		v := &NotificationView{Notification: n, Account: accounts[n.FromID]}
+		if v.Account == nil || v.Account.SuspendedAt != nil {
+			continue
+		}
+		if n.StatusID != 0 {
+			if v.Status = shown[n.StatusID]; v.Status == nil {
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// notificationStatuses returns the views of the statuses notifications
+// point at that viewerID may see, by the ID the notification holds.
+func (s *Service) notificationStatuses(ctx context.Context, viewerID int64, ns []*model.Notification, ids []int64) (map[int64]*StatusView, error) {
+	out := map[int64]*StatusView{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	sts, err := s.store.StatusesByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("core: notification statuses: %w", err)
+	}
+	// For reblogs, swap the boost for what it boosts.
+	shownAs := map[int64]int64{}
+	var targets []int64
+	for _, n := range ns {
+		if st := sts[n.StatusID]; st != nil && st.ReblogOfID != 0 && n.Type == model.NotifyReblog {
+			shownAs[n.StatusID] = st.ReblogOfID
+			targets = append(targets, st.ReblogOfID)
+		}
+	}
+	if len(targets) > 0 {
+		ts, err := s.store.StatusesByID(ctx, uniqueIDs(targets))
+		if err != nil {
+			return nil, fmt.Errorf("core: notification statuses: %w", err)
+		}
+		for id, st := range ts {
+			sts[id] = st
+		}
+	}
+	list := make([]*model.Status, 0, len(sts))
+	for _, id := range ids {
+		if shown := shownAs[id]; shown != 0 {
+			id = shown
+		}
+		if st := sts[id]; st != nil {
+			list = append(list, st)
+		}
+	}
+	vs, err := s.views(ctx, viewerID, list, false)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*StatusView, len(vs))
+	for _, v := range vs {
+		byID[v.Status.ID] = v
+	}
+	for _, id := range ids {
+		shown := id
+		if t := shownAs[id]; t != 0 {
+			shown = t
+		}
+		if v := byID[shown]; v != nil {
+			out[id] = v
+		}
+	}
+	return out, nil
+}
