@@ -25,6 +25,9 @@ var otherEnv = map[string]bool{
 	"ROOST_REQUIRE_BROWSER":   true,
 	"ROOST_MASTODON_SPEC":     true,
 	"ROOST_CONFIG":            true,
+	"ROOST_REQUIRE_SPEC":      true,
+	"ROOST_ARTIFACTS":         true,
+	"ROOST_CHROMIUM":          true,
 }
 
 // Load builds the configuration: defaults, then the TOML file (from the
