@@ -94,6 +94,9 @@ func (s *Service) LookupAccount(ctx context.Context, viewerID int64, acct string
 // splitAcct splits a handle into username and domain; this server's own
 // domain becomes "".
 func (s *Service) splitAcct(acct string) (name, domain string) {
+	if hasNUL(acct) {
+		return "", ""
+	}
 	acct = strings.TrimPrefix(strings.TrimSpace(acct), "@")
 	name, domain, _ = strings.Cut(acct, "@")
 	if strings.EqualFold(domain, s.set.Domain) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
@@ -89,7 +90,13 @@ func (s *Service) Reblog(ctx context.Context, viewer *model.Account, id int64, v
 		ID: model.NewID(now), AccountID: viewer.ID, ReblogOfID: st.ID, Visibility: vis,
 		ConversationID: st.ConversationID, Local: true, CreatedAt: now,
 	}
-	if err := s.store.CreateStatus(ctx, boost); err != nil {
+	if err := s.store.CreateStatus(ctx, boost); errors.Is(err, model.ErrConflict) {
+		// A boost made meanwhile, by a request sent twice: return that one.
+		if old, err := s.store.ReblogBy(ctx, viewer.ID, st.ID); err == nil {
+			return s.view(ctx, viewer.ID, old)
+		}
+		return nil, fmt.Errorf("core: reblog %d: %w", st.ID, err)
+	} else if err != nil {
 		return nil, fmt.Errorf("core: reblog %d: %w", st.ID, err)
 	}
 	// The notification points at the boost, so that undoing the boost
@@ -133,7 +140,8 @@ func (s *Service) Unreblog(ctx context.Context, viewerID, id int64) (*StatusView
 	boost, err := s.store.ReblogBy(ctx, viewerID, st.ID)
 	switch {
 	case err == nil:
-		if err := s.store.DeleteStatus(ctx, boost.ID); err != nil {
+		// A boost already gone was undone by a request sent twice.
+		if err := s.store.DeleteStatus(ctx, boost.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 			return nil, fmt.Errorf("core: unreblog %d: %w", st.ID, err)
 		}
 	case !errors.Is(err, model.ErrNotFound):
@@ -225,8 +233,9 @@ func (s *Service) FavouritedBy(ctx context.Context, viewerID, id int64, p store.
 	return s.accountListing(ctx, viewerID, rows)
 }
 
-// RebloggedBy lists who boosted status id, newest first, keyed by the
-// boost.
+// RebloggedBy lists who boosted status id in public or unlisted boosts,
+// newest first, keyed by the boost. A followers-only boost is left out, as
+// Mastodon does: it is for the booster's followers only.
 func (s *Service) RebloggedBy(ctx context.Context, viewerID, id int64, p store.Page) (*Listing[*model.Account], error) {
 	st, err := s.visibleTarget(ctx, viewerID, id)
 	if err != nil {
@@ -236,11 +245,31 @@ func (s *Service) RebloggedBy(ctx context.Context, viewerID, id int64, p store.P
 	if err != nil {
 		return nil, fmt.Errorf("core: reblogged by %d: %w", st.ID, err)
 	}
-	return s.accountListing(ctx, viewerID, rows)
+	keys := make([]int64, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Key
+	}
+	boosts, err := s.store.StatusesByID(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("core: reblogged by %d: %w", st.ID, err)
+	}
+	l, err := s.accountListing(ctx, viewerID, rows)
+	if err != nil {
+		return nil, err
+	}
+	private := map[int64]bool{}
+	for _, b := range boosts {
+		if b.Visibility != model.VisibilityPublic && b.Visibility != model.VisibilityUnlisted {
+			private[b.AccountID] = true
+		}
+	}
+	l.Items = slices.DeleteFunc(l.Items, func(a *model.Account) bool { return private[a.ID] })
+	return l, nil
 }
 
 // accountListing keeps the accounts of rows that are not suspended and
-// with no block between them and the viewer.
+// that the viewer has not shut out: no block either way, no mute, as
+// Mastodon leaves such accounts out of its lists.
 func (s *Service) accountListing(ctx context.Context, viewerID int64, rows []store.Keyed[*model.Account]) (*Listing[*model.Account], error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
@@ -252,7 +281,7 @@ func (s *Service) accountListing(ctx context.Context, viewerID int64, rows []sto
 	}
 	l := &Listing[*model.Account]{Items: []*model.Account{}}
 	for _, r := range rows {
-		if r.Value.SuspendedAt == nil && !rels.blocked(r.Value.ID) {
+		if r.Value.SuspendedAt == nil && !rels.blocked(r.Value.ID) && !rels.muting(r.Value.ID) {
 			l.Items = append(l.Items, r.Value)
 		}
 	}

@@ -35,12 +35,14 @@ func (s *Service) Markers(ctx context.Context, viewerID int64, timelines []strin
 func (s *Service) SetMarkers(ctx context.Context, viewerID int64, positions map[string]int64) ([]*model.Marker, error) {
 	var set []string
 	for _, t := range MarkerTimelines {
+		if id, ok := positions[t]; ok && id <= 0 {
+			return nil, fieldErr("last_read_id", "ERR_INVALID", "is invalid")
+		}
+	}
+	for _, t := range MarkerTimelines {
 		id, ok := positions[t]
 		if !ok {
 			continue
-		}
-		if id <= 0 {
-			return nil, fieldErr("last_read_id", "ERR_INVALID", "is invalid")
 		}
 		m := &model.Marker{AccountID: viewerID, Timeline: t, LastReadID: id, UpdatedAt: s.now()}
 		if err := s.store.SetMarker(ctx, m); err != nil {

@@ -185,6 +185,10 @@ func (s *Service) notifyEdited(ctx context.Context, st *model.Status) error {
 // viewer may no longer see, or from an account gone or suspended, are left
 // out.
 func (s *Service) Notifications(ctx context.Context, viewerID int64, f store.NotificationFilter, p store.Page) (*Listing[*NotificationView], error) {
+	f, ok := sensibleTypes(f)
+	if !ok {
+		return &Listing[*NotificationView]{Items: []*NotificationView{}}, nil
+	}
 	ns, err := s.store.Notifications(ctx, viewerID, f, p)
 	if err != nil {
 		return nil, fmt.Errorf("core: notifications: %w", err)
@@ -198,6 +202,24 @@ func (s *Service) Notifications(ctx context.Context, viewerID int64, f store.Not
 		l.Newest, l.Oldest = ns[0].ID, ns[len(ns)-1].ID
 	}
 	return l, nil
+}
+
+// sensibleTypes drops the types no notification can have because they hold
+// a NUL byte (which the database could not even compare). ok is false when
+// only such types were asked for: nothing matches.
+func sensibleTypes(f store.NotificationFilter) (store.NotificationFilter, bool) {
+	keep := func(ts []model.NotificationType) []model.NotificationType {
+		var out []model.NotificationType
+		for _, t := range ts {
+			if !hasNUL(string(t)) {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	asked := len(f.Types) > 0
+	f.Types, f.ExcludeTypes = keep(f.Types), keep(f.ExcludeTypes)
+	return f, !asked || len(f.Types) > 0
 }
 
 // Notification returns one of viewerID's notifications.

@@ -153,7 +153,7 @@ func webURL(s string) bool {
 // AppByCredentials authenticates an OAuth client; anything wrong is
 // ErrInvalidClient.
 func (s *Service) AppByCredentials(ctx context.Context, clientID, secret string) (*model.App, error) {
-	if clientID == "" || secret == "" || len(clientID) > maxBearerLen || len(secret) > maxBearerLen {
+	if clientID == "" || secret == "" || len(clientID) > maxBearerLen || len(secret) > maxBearerLen || hasNUL(clientID) {
 		return nil, ErrInvalidClient
 	}
 	app, err := s.store.AppByClientID(ctx, clientID)
@@ -184,7 +184,7 @@ type AuthRequest struct {
 // user must be told on the page; other OAuthErrors may be sent back to the
 // redirect URI.
 func (s *Service) CheckAuthRequest(ctx context.Context, r AuthRequest) (*model.App, Scopes, error) {
-	if r.ClientID == "" || len(r.ClientID) > maxBearerLen {
+	if r.ClientID == "" || len(r.ClientID) > maxBearerLen || hasNUL(r.ClientID) {
 		return nil, nil, ErrInvalidClient
 	}
 	app, err := s.store.AppByClientID(ctx, r.ClientID)
@@ -452,7 +452,7 @@ func (s *Service) failedSignIn(ctx context.Context, u *model.User, now time.Time
 // or a username (with or without a leading @ or this server's domain).
 func (s *Service) loginAccount(ctx context.Context, login string) (*model.Account, error) {
 	login = strings.TrimSpace(login)
-	if login == "" || len(login) > 320 {
+	if login == "" || len(login) > 320 || hasNUL(login) {
 		return nil, model.ErrNotFound
 	}
 	if strings.Contains(strings.TrimPrefix(login, "@"), "@") {

@@ -25,15 +25,18 @@ type Registration struct {
 	Locale     string
 	Reason     string
 	InviteCode string
+	// Scopes are those of the token that asks, which the new user's token
+	// gets, as in Mastodon; none means the app's.
+	Scopes Scopes
 }
 
 // Register signs a new user up under the instance's registration mode and
-// returns the account with an access token for app, carrying the app's
-// scopes. In approval mode the account waits for an admin (its token is
-// refused until then) unless a valid invite came with it.
+// returns the account with an access token for app, carrying r.Scopes
+// (within the app's). In approval mode the account waits for an admin (its
+// token is refused until then) unless a valid invite came with it.
 func (s *Service) Register(ctx context.Context, app *model.App, r Registration) (*model.Account, *Grant, error) {
 	mode := s.set.Registration
-	if mode == model.RegistrationClosed || (mode == model.RegistrationInvite && r.InviteCode == "") {
+	if mode == model.RegistrationClosed || (mode == model.RegistrationInvite && r.InviteCode == "") || hasNUL(r.InviteCode) {
 		return nil, nil, ErrRegistrationsClosed
 	}
 	if err := s.checkRegistration(ctx, &r, mode); err != nil {
@@ -58,7 +61,11 @@ func (s *Service) Register(ctx context.Context, app *model.App, r Registration) 
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := s.issueToken(ctx, app.ID, a.ID, ParseScopes(app.Scopes))
+	sc := ParseScopes(app.Scopes)
+	if len(r.Scopes) > 0 && r.Scopes.Within(sc) {
+		sc = r.Scopes
+	}
+	g, err := s.issueToken(ctx, app.ID, a.ID, sc)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -66,9 +66,11 @@ func (s *Service) Follow(ctx context.Context, a *Auth, targetID int64, o FollowO
 	if err != nil && !isNew {
 		return nil, fmt.Errorf("core: follow: %w", err)
 	}
+	var newID int64
 	if isNew {
 		now := s.now()
-		f = &model.Follow{ID: model.NewID(now), AccountID: me, TargetID: t.ID, Reblogs: true, Pending: t.Locked, CreatedAt: now}
+		newID = model.NewID(now)
+		f = &model.Follow{ID: newID, AccountID: me, TargetID: t.ID, Reblogs: true, Pending: t.Locked, CreatedAt: now}
 	}
 	if o.Reblogs != nil {
 		f.Reblogs = *o.Reblogs
@@ -79,7 +81,9 @@ func (s *Service) Follow(ctx context.Context, a *Auth, targetID int64, o FollowO
 	if err := s.store.PutFollow(ctx, f); err != nil {
 		return nil, fmt.Errorf("core: follow: %w", err)
 	}
-	if isNew {
+	// PutFollow returns the row's ID: another ID means a request sent twice
+	// made the follow meanwhile, and told the target already.
+	if isNew && f.ID == newID {
 		typ := model.NotifyFollow
 		if f.Pending {
 			typ = model.NotifyFollowRequest
@@ -244,7 +248,8 @@ func distinctIDs(ids []int64, limit int) []int64 {
 }
 
 // Followers lists the accounts following id, newest follow first. An
-// account that blocks the viewer shows an empty list.
+// account that blocks the viewer shows an empty list; in another's list,
+// accounts the viewer blocks, mutes or is blocked by are left out.
 func (s *Service) Followers(ctx context.Context, viewerID, id int64, p store.Page) (*Listing[*model.Account], error) {
 	if hide, err := s.hideLists(ctx, viewerID, id); err != nil || hide {
 		return &Listing[*model.Account]{Items: []*model.Account{}}, err
@@ -253,10 +258,11 @@ func (s *Service) Followers(ctx context.Context, viewerID, id int64, p store.Pag
 	if err != nil {
 		return nil, fmt.Errorf("core: followers: %w", err)
 	}
-	return accountPage(rows), nil
+	return s.followList(ctx, viewerID, id, rows)
 }
 
-// Following lists the accounts id follows, newest follow first.
+// Following lists the accounts id follows, newest follow first, as
+// Followers does.
 func (s *Service) Following(ctx context.Context, viewerID, id int64, p store.Page) (*Listing[*model.Account], error) {
 	if hide, err := s.hideLists(ctx, viewerID, id); err != nil || hide {
 		return &Listing[*model.Account]{Items: []*model.Account{}}, err
@@ -265,7 +271,16 @@ func (s *Service) Following(ctx context.Context, viewerID, id int64, p store.Pag
 	if err != nil {
 		return nil, fmt.Errorf("core: following: %w", err)
 	}
-	return accountPage(rows), nil
+	return s.followList(ctx, viewerID, id, rows)
+}
+
+// followList shows one's own follow lists whole, and another's without the
+// accounts the viewer has shut out.
+func (s *Service) followList(ctx context.Context, viewerID, id int64, rows []store.Keyed[*model.Account]) (*Listing[*model.Account], error) {
+	if viewerID == id {
+		return accountPage(rows), nil
+	}
+	return s.accountListing(ctx, viewerID, rows)
 }
 
 // accountPage turns a page of keyed accounts into a Listing, leaving out

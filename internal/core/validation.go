@@ -54,6 +54,18 @@ func joinFieldErrors(errs ...error) error {
 	return out
 }
 
+// hasNUL reports whether any of ss holds a NUL byte. No name, code or key
+// does, and PostgreSQL cannot compare such text at all, so a lookup by one
+// finds nothing rather than fail.
+func hasNUL(ss ...string) bool {
+	for _, s := range ss {
+		if strings.IndexByte(s, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func humanField(f string) string {
 	if f == "" {
 		return ""

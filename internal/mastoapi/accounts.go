@@ -1,6 +1,7 @@
 package mastoapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -113,13 +114,17 @@ func (s *Server) updateCredentials(w http.ResponseWriter, r *http.Request, a *co
 	writeJSON(w, http.StatusOK, s.renderCredentials(c))
 }
 
+// optString is a parameter to set when given: null clears it, and an array
+// or object, being no string, leaves it as it is.
 func optString(p *params, key string) *string {
 	if !p.Has(key) {
 		return nil
 	}
 	v := p.String(key)
-	if raw, ok := p.json[key]; ok && string(raw) == "null" {
-		v = ""
+	if raw, ok := p.json[key]; ok {
+		if _, ok := scalar(raw); !ok && string(bytes.TrimSpace(raw)) != "null" {
+			return nil
+		}
 	}
 	return &v
 }

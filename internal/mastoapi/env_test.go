@@ -9,13 +9,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/store"
+	"github.com/roost-social/roost/internal/store/postgres"
 	"github.com/roost-social/roost/internal/store/sqlite"
+	"github.com/roost-social/roost/internal/testutil/pgtest"
 	"github.com/roost-social/roost/internal/vault"
 )
 
@@ -60,17 +64,66 @@ func newTestEnv(t testing.TB) *testEnv {
 // newTestEnvWith starts the API over a fresh store with set.
 func newTestEnvWith(t testing.TB, set core.Settings) *testEnv {
 	t.Helper()
+	return newTestEnvLogged(t, set, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+}
+
+// newTestEnvLogged starts the API with set, logging to log, over a fresh
+// store that wrap (when not nil) may wrap.
+func newTestEnvLogged(t testing.TB, set core.Settings, log *slog.Logger, wrap func(store.Store) store.Store) *testEnv {
+	t.Helper()
+	st := openTestStore(t)
+	used := st.Store
+	if wrap != nil {
+		used = wrap(st)
+	}
+	svc := core.New(core.Options{Store: used, Vault: st.vault, Settings: set})
+	api := New(svc, Options{MaxBodyBytes: 64 << 10, Logger: log})
+	e := &testEnv{srv: httptest.NewServer(api), api: api, svc: svc, schema: loadSchema(t)}
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// testStore is a store with its vault.
+type testStore struct {
+	store.Store
+	vault *vault.Vault
+}
+
+// openTestStore opens a fresh store, closed when t ends: SQLite in a
+// temporary directory or, with ROOST_TEST_API_STORE=postgres, PostgreSQL
+// in fresh schemas (skipped where the server cannot be reached).
+func openTestStore(t testing.TB) testStore {
+	t.Helper()
 	ctx := context.Background()
+	mk, err := vault.NewMasterKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("ROOST_TEST_API_STORE") == "postgres" {
+		dsn, _ := pgtest.Schema(t)
+		_, keySchema := pgtest.Schema(t)
+		ks, err := postgres.OpenKeyStore(ctx, dsn, keySchema)
+		if err != nil {
+			t.Fatalf("open key store: %v", err)
+		}
+		t.Cleanup(func() { _ = ks.Close() })
+		v, err := vault.New(ctx, mk, ks)
+		if err != nil {
+			t.Fatalf("open vault: %v", err)
+		}
+		st, err := postgres.Open(ctx, dsn, v)
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return testStore{st, v}
+	}
 	dir := t.TempDir()
 	ks, err := sqlite.OpenKeyStore(filepath.Join(dir, "keys.db"))
 	if err != nil {
 		t.Fatalf("open key store: %v", err)
 	}
 	t.Cleanup(func() { _ = ks.Close() })
-	mk, err := vault.NewMasterKey()
-	if err != nil {
-		t.Fatal(err)
-	}
 	v, err := vault.New(ctx, mk, ks)
 	if err != nil {
 		t.Fatalf("open vault: %v", err)
@@ -79,14 +132,8 @@ func newTestEnvWith(t testing.TB, set core.Settings) *testEnv {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	svc := core.New(core.Options{Store: st, Vault: v, Settings: set})
-	api := New(svc, Options{MaxBodyBytes: 64 << 10, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	e := &testEnv{srv: httptest.NewServer(api), api: api, svc: svc, schema: loadSchema(t)}
-	t.Cleanup(func() {
-		e.srv.Close()
-		_ = st.Close()
-	})
-	return e
+	t.Cleanup(func() { _ = st.Close() })
+	return testStore{st, v}
 }
 
 // user creates an approved local user with the password
@@ -125,6 +172,12 @@ func (e *testEnv) token(t testing.TB, username, scopes string) string {
 // Mastodon OpenAPI schema.
 func (e *testEnv) do(t testing.TB, method, path, token string, body any) (int, http.Header, []byte) {
 	t.Helper()
+	return e.send(t, e.request(t, method, path, token, body))
+}
+
+// request builds the request do sends.
+func (e *testEnv) request(t testing.TB, method, path, token string, body any) *http.Request {
+	t.Helper()
 	var rd io.Reader
 	ctype := ""
 	switch b := body.(type) {
@@ -152,7 +205,7 @@ func (e *testEnv) do(t testing.TB, method, path, token string, body any) (int, h
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return e.send(t, req)
+	return req
 }
 
 // send performs req without following redirects, and validates a JSON

@@ -180,6 +180,10 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 // authorizeSubmit is POST /oauth/authorize: the form of authorizePage.
 func (s *Server) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
+		if isBodyTooLarge(err) {
+			s.pageError(w, http.StatusRequestEntityTooLarge, "The form is too large.")
+			return
+		}
 		s.pageError(w, http.StatusBadRequest, "The form could not be read.")
 		return
 	}

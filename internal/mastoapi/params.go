@@ -1,9 +1,13 @@
 package mastoapi
 
 import (
+	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -24,9 +28,41 @@ type errBadParams struct{ msg string }
 
 func (e *errBadParams) Error() string { return e.msg }
 
-// readParams parses r's parameters. A malformed body is a *errBadParams or
-// an *http.MaxBytesError.
+// paramsKey is the context key of a request's parsed parameters.
+type paramsKey struct{}
+
+// readParams returns r's parameters: those ServeHTTP parsed already, or
+// (for a GET) the query string.
 func readParams(r *http.Request) (*params, error) {
+	if p, ok := r.Context().Value(paramsKey{}).(*params); ok {
+		return p, nil
+	}
+	return parseParams(r)
+}
+
+// withParams parses the parameters of a request that may carry a body,
+// whatever route it is for, so that a malformed or oversized body is
+// refused the same way everywhere; handlers get them from readParams. The
+// sign-in form reads its own body, to answer in HTML.
+func withParams(r *http.Request) (*http.Request, error) {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+	default:
+		return r, nil
+	}
+	if r.URL.Path == "/oauth/authorize" {
+		return r, nil
+	}
+	p, err := parseParams(r)
+	if err != nil {
+		return r, err
+	}
+	return r.WithContext(context.WithValue(r.Context(), paramsKey{}, p)), nil
+}
+
+// parseParams parses r's parameters. A malformed body is a *errBadParams
+// or an *http.MaxBytesError.
+func parseParams(r *http.Request) (*params, error) {
 	p := &params{form: r.URL.Query()}
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return p, nil
@@ -34,17 +70,9 @@ func readParams(r *http.Request) (*params, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
-		dec := json.NewDecoder(r.Body)
-		var obj map[string]json.RawMessage
-		if err := dec.Decode(&obj); err != nil {
-			var mb *http.MaxBytesError
-			if errors.As(err, &mb) {
-				return nil, err
-			}
-			if err.Error() == "EOF" {
-				return p, nil
-			}
-			return nil, &errBadParams{"Error occurred while parsing request parameters: malformed JSON"}
+		obj, err := decodeObject(r.Body)
+		if err != nil {
+			return nil, err
 		}
 		p.json = obj
 	case "multipart/form-data":
@@ -52,6 +80,12 @@ func readParams(r *http.Request) (*params, error) {
 			return nil, bodyErr(err)
 		}
 		merge(p.form, r.PostForm)
+	case "application/x-www-form-urlencoded":
+		form, err := parseForm(r)
+		if err != nil {
+			return nil, err
+		}
+		merge(p.form, form)
 	default:
 		if err := r.ParseForm(); err != nil {
 			return nil, bodyErr(err)
@@ -61,13 +95,55 @@ func readParams(r *http.Request) (*params, error) {
 	return p, nil
 }
 
+// decodeObject reads a JSON body: one object (or nothing, or null) and
+// nothing after it.
+func decodeObject(body io.Reader) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(body)
+	var obj map[string]json.RawMessage
+	err := dec.Decode(&obj)
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err == nil {
+		if _, err = dec.Token(); errors.Is(err, io.EOF) {
+			return obj, nil
+		}
+		err = cmp.Or(err, errTrailingJSON)
+	}
+	return nil, bodyErr(err)
+}
+
+var errTrailingJSON = errors.New("data after the JSON object")
+
+// parseForm reads a urlencoded body, for DELETE too, whose body
+// Request.ParseForm leaves alone.
+func parseForm(r *http.Request) (url.Values, error) {
+	if r.Method != http.MethodDelete {
+		if err := r.ParseForm(); err != nil {
+			return nil, bodyErr(err)
+		}
+		return r.PostForm, nil
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, bodyErr(err)
+	}
+	form, err := url.ParseQuery(string(b))
+	if err != nil {
+		return nil, errMalformed
+	}
+	return form, nil
+}
+
 func bodyErr(err error) error {
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
 		return err
 	}
-	return &errBadParams{"Error occurred while parsing request parameters"}
+	return errMalformed
 }
+
+var errMalformed = &errBadParams{"Error occurred while parsing request parameters"}
 
 func merge(dst, src url.Values) {
 	for k, v := range src {
@@ -87,14 +163,37 @@ func (p *params) Has(key string) bool {
 // String returns key's value, or "".
 func (p *params) String(key string) string {
 	if raw, ok := p.json[key]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		// Numbers and booleans given where a string is expected.
-		return strings.Trim(string(raw), `"`)
+		s, _ := scalar(raw)
+		return s
 	}
 	return p.form.Get(key)
+}
+
+// scalar is a JSON string, number or boolean as a string; ok is false
+// for null, arrays and objects, which are no value for a string parameter.
+func scalar(raw json.RawMessage) (s string, ok bool) {
+	raw = bytes.TrimSpace(raw)
+	if json.Unmarshal(raw, &s) == nil {
+		return s, !bytes.Equal(raw, []byte("null"))
+	}
+	if len(raw) == 0 || raw[0] == '[' || raw[0] == '{' {
+		return "", false
+	}
+	return string(raw), true
+}
+
+// notScalar returns the first of keys that JSON gave as an array or an
+// object. Where ignoring such a value could widen who sees a post (a
+// visibility, a content warning), it is refused instead.
+func (p *params) notScalar(keys ...string) string {
+	for _, k := range keys {
+		if raw, ok := p.json[k]; ok {
+			if _, ok := scalar(raw); !ok && string(bytes.TrimSpace(raw)) != "null" {
+				return k
+			}
+		}
+	}
+	return ""
 }
 
 // Bool returns key's value as a boolean; absent or unparsable is def.
@@ -131,15 +230,17 @@ func (p *params) Int(key string, def int) (int, error) {
 // queries, a JSON array (or single string) in JSON.
 func (p *params) Strings(key string) []string {
 	if raw, ok := p.json[key]; ok {
-		var ss []string
-		if json.Unmarshal(raw, &ss) == nil {
-			return ss
+		var arr []json.RawMessage
+		if json.Unmarshal(raw, &arr) != nil {
+			arr = []json.RawMessage{raw}
 		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return []string{s}
+		var out []string
+		for _, v := range arr {
+			if s, ok := scalar(v); ok {
+				out = append(out, s)
+			}
 		}
-		return nil
+		return out
 	}
 	if v, ok := p.form[key+"[]"]; ok {
 		return v

@@ -16,7 +16,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, a *core.Auth) 
 	reg := core.Registration{
 		Username: p.String("username"), Email: p.String("email"), Password: p.String("password"),
 		Agreement: p.Bool("agreement", false), Locale: p.String("locale"),
-		Reason: p.String("reason"), InviteCode: p.String("invite_code"),
+		Reason: p.String("reason"), InviteCode: p.String("invite_code"), Scopes: a.Scopes,
 	}
 	_, g, err := s.svc.Register(r.Context(), a.App, reg)
 	if err != nil {

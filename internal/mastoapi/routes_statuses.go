@@ -13,8 +13,10 @@ func (s *Server) statusRoutes() {
 	m.HandleFunc("GET /api/v1/statuses/{id}/context", s.public("read:statuses", s.statusContext))
 	m.HandleFunc("GET /api/v1/statuses/{id}/history", s.public("read:statuses", s.statusHistory))
 	m.HandleFunc("GET /api/v1/statuses/{id}/source", s.user("read:statuses", s.statusSource))
-	m.HandleFunc("GET /api/v1/statuses/{id}/favourited_by", s.public("read:statuses", s.favouritedBy))
-	m.HandleFunc("GET /api/v1/statuses/{id}/reblogged_by", s.public("read:statuses", s.rebloggedBy))
+	// Mastodon's controllers ask read:accounts of these lists, its
+	// documentation read:statuses: either will do.
+	m.HandleFunc("GET /api/v1/statuses/{id}/favourited_by", s.public("read:accounts read:statuses", s.favouritedBy))
+	m.HandleFunc("GET /api/v1/statuses/{id}/reblogged_by", s.public("read:accounts read:statuses", s.rebloggedBy))
 	m.HandleFunc("POST /api/v1/statuses/{id}/favourite", s.user("write:favourites", s.onStatus(svc.Favourite)))
 	m.HandleFunc("POST /api/v1/statuses/{id}/unfavourite", s.user("write:favourites", s.onStatus(svc.Unfavourite)))
 	m.HandleFunc("POST /api/v1/statuses/{id}/reblog", s.user("write:statuses", s.reblog))

@@ -23,7 +23,20 @@ type Server struct {
 	svc  *core.Service
 	opts Options
 	log  *slog.Logger
-	mux  *http.ServeMux
+	mux  *routeMux
+}
+
+// routeMux is a ServeMux that remembers the patterns registered on it, so
+// that tests can reach every route.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// HandleFunc registers h for pattern.
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
 }
 
 // New returns the API as an http.Handler.
@@ -34,12 +47,13 @@ func New(svc *core.Service, o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{svc: svc, opts: o, log: o.Logger, mux: http.NewServeMux()}
+	s := &Server{svc: svc, opts: o, log: o.Logger, mux: &routeMux{ServeMux: http.NewServeMux()}}
 	s.routes()
 	return s
 }
 
-// ServeHTTP applies the body limit and panic recovery, then routes.
+// ServeHTTP applies the body limit and panic recovery, parses the body,
+// then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -51,6 +65,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "same-origin")
+	r, err := withParams(r)
+	if err != nil {
+		s.badParams(w, r, err)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -64,8 +64,12 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, a *core.Au
 const replyNotFound = "The post you are trying to reply to does not appear to exist."
 
 // unsupportedPostParams names what a client asked for that Roost cannot do
-// yet, so that it is refused rather than silently dropped.
+// yet, or sent in a shape it cannot read, so that it is refused rather than
+// silently dropped.
 func unsupportedPostParams(p *params) string {
+	if k := p.notScalar("status", "spoiler_text", "visibility", "sensitive", "language", "in_reply_to_id"); k != "" {
+		return k + " must be a string"
+	}
 	switch {
 	case len(nonEmpty(p.Strings("media_ids"))) > 0:
 		return "Media attachments are not supported yet"
@@ -209,6 +213,10 @@ func (s *Server) reblog(w http.ResponseWriter, r *http.Request, a *core.Auth) {
 	p, err := readParams(r)
 	if err != nil {
 		s.badParams(w, r, err)
+		return
+	}
+	if k := p.notScalar("visibility"); k != "" {
+		writeError(w, http.StatusUnprocessableEntity, "Validation failed: "+k+" must be a string")
 		return
 	}
 	v, err := s.svc.Reblog(r.Context(), a.Account, id, model.Visibility(p.String("visibility")))

@@ -22,6 +22,13 @@ import (
 //  3. DELETE /api/v1/statuses/{id} 200 is the Status entity, whose schema
 //     requires "content". Mastodon deletes with source_requested, which sends
 //     "text" (the source, for redrafting) instead of "content".
+//  4. GET /oauth/userinfo 200 documents no body, yet Mastodon sends the
+//     OpenID Connect claims as a JSON object (iss, sub, name,
+//     preferred_username, profile, picture).
+//  5. Every documented 422 is a ValidationError, which requires "details".
+//     Mastodon sends details only for a rejected record (a sign-up); the
+//     other 422s, such as require_user!'s "This method requires an
+//     authenticated user", are the plain Error entity.
 //
 // Not patched, but worth knowing when a check fails:
 //   - Application and CredentialApplication require "vapid_key" (deprecated
@@ -54,9 +61,25 @@ func (v *Validator) applyQuirks() error {
 	deleted := *status // a shallow copy: only Required changes
 	deleted.Required = slices.DeleteFunc(slices.Clone(status.Required), func(s string) bool { return s == "content" })
 	deleted.Required = append(deleted.Required, "text")
+	validation, err := component("ValidationError")
+	if err != nil {
+		return err
+	}
+	validation.Required = slices.DeleteFunc(slices.Clone(validation.Required), func(s string) bool { return s == "details" })
 	v.patched = map[string]*openapi3.Schema{
 		patchKey("GET", "/api/v1/preferences", 200):      prefs,
 		patchKey("DELETE", "/api/v1/statuses/{id}", 200): &deleted,
+		patchKey("GET", "/oauth/userinfo", 200):          userinfoSchema(),
 	}
 	return nil
+}
+
+// userinfoSchema is the OpenID Connect claims Mastodon's userinfo sends.
+func userinfoSchema() *openapi3.Schema {
+	s := openapi3.NewObjectSchema()
+	for _, claim := range []string{"iss", "sub", "name", "preferred_username", "profile", "picture"} {
+		s.WithProperty(claim, openapi3.NewStringSchema())
+	}
+	s.Required = []string{"iss", "sub"}
+	return s
 }
