@@ -28,6 +28,8 @@ var otherEnv = map[string]bool{
 	"ROOST_REQUIRE_SPEC":      true,
 	"ROOST_ARTIFACTS":         true,
 	"ROOST_CHROMIUM":          true,
+	"ROOST_TEST_API_STORE":    true,
+	"ROOST_TEST_COLD_STORE":   true,
 }
 
 // Load builds the configuration: defaults, then the TOML file (from the
