@@ -55,11 +55,23 @@ type Accounts interface {
 	// transaction. A taken username (case-insensitive) or email hash is
 	// model.ErrConflict.
 	CreateLocalAccount(ctx context.Context, a *model.Account, u *model.User) error
+	// CreateRemoteAccount inserts an account that lives on another server,
+	// as federation learns of it; it has no user. a.Domain and a.URI (the
+	// actor's ActivityPub id) are required, or the error is
+	// model.ErrInvalid; the domain is stored lower case. A taken
+	// username@domain (case-insensitive) or URI (compared exactly) is
+	// model.ErrConflict. Zero a.ID, a.CreatedAt and a.UpdatedAt are filled
+	// in (a new ID, now, CreatedAt). That the domain is not this server's
+	// is the caller's to check.
+	CreateRemoteAccount(ctx context.Context, a *model.Account) error
 	Account(ctx context.Context, id int64) (*model.Account, error)
 	// AccountsByID returns the accounts that exist among ids.
 	AccountsByID(ctx context.Context, ids []int64) (map[int64]*model.Account, error)
 	// AccountByUsername finds an account case-insensitively; domain "" is local.
 	AccountByUsername(ctx context.Context, username, domain string) (*model.Account, error)
+	// AccountByURI finds a remote account by its ActivityPub id, compared
+	// exactly. Local accounts have no stored URI: "" is model.ErrNotFound.
+	AccountByURI(ctx context.Context, uri string) (*model.Account, error)
 	// UpdateAccount writes the profile fields (display name, note, fields,
 	// locked, bot, discoverable, noindex) and UpdatedAt.
 	UpdateAccount(ctx context.Context, a *model.Account) error
@@ -72,7 +84,8 @@ type Accounts interface {
 	UserByEmailHash(ctx context.Context, hash []byte) (*model.User, error)
 	// UpdateUser writes every mutable field of u.
 	UpdateUser(ctx context.Context, u *model.User) error
-	// Users lists local users, newest first, with their accounts.
+	// Users lists local users, newest first, paged by account ID. It
+	// returns the users alone; AccountsByID reads their accounts.
 	Users(ctx context.Context, p Page) ([]*model.User, error)
 	CountUsers(ctx context.Context) (int, error)
 
@@ -146,12 +159,17 @@ type TimelineOptions struct {
 
 // Timelines lists statuses for a viewer. Every method returns only statuses
 // viewerID may see (viewerID 0 is a signed-out reader): public and unlisted
-// ones, followers-only ones of accounts viewerID follows, direct ones that
-// mention viewerID, and viewerID's own. Statuses by accounts viewerID blocks,
-// mutes or is blocked by are left out, and so are suspended authors.
+// ones, followers-only ones of accounts viewerID follows, followers-only
+// and direct ones that mention viewerID (as in Mastodon, a mention lets a
+// followers-only status reach its reader), and viewerID's own. A boost is
+// shown only where both it and the status it boosts may be seen. Statuses
+// by accounts viewerID blocks, mutes or is blocked by are left out, and so
+// are suspended authors.
 type Timelines interface {
-	// HomeTimeline is viewerID's own statuses and those of the accounts
-	// viewerID follows (their boosts only where the follow shows boosts).
+	// HomeTimeline is viewerID's own statuses, those of the accounts
+	// viewerID follows (their boosts only where the follow shows boosts),
+	// and the followers-only and direct statuses that mention viewerID,
+	// whoever wrote them.
 	HomeTimeline(ctx context.Context, viewerID int64, p Page) ([]*model.Status, error)
 	// PublicTimeline is public statuses (no boosts, no direct replies to
 	// others' followers-only posts).
@@ -177,6 +195,9 @@ type Social interface {
 	FollowRequests(ctx context.Context, targetID int64, p Page) ([]Keyed[*model.Account], error)
 	// FollowerIDs returns the accounts that follow targetID (accepted only).
 	FollowerIDs(ctx context.Context, targetID int64) ([]int64, error)
+	// NotifyingFollowerIDs returns the accounts that follow targetID
+	// (accepted only) with Notify set, who are told of its new statuses.
+	NotifyingFollowerIDs(ctx context.Context, targetID int64) ([]int64, error)
 
 	// PutBlock blocks targetID for accountID and removes follows both ways.
 	PutBlock(ctx context.Context, accountID, targetID int64) error

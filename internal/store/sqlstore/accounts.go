@@ -137,12 +137,15 @@ func (s *Store) CreateLocalAccount(ctx context.Context, a *model.Account, u *mod
 	return s.fail("create account", err)
 }
 
-// CreateRemoteAccount inserts an account that lives on another server (not
-// yet part of store.Accounts; federation will need it). A taken
-// username@domain is model.ErrConflict.
+// CreateRemoteAccount inserts an account that lives on another server. The
+// unique indexes on (domain, username_lower) and on uri (where set) make
+// the conflicts.
 func (s *Store) CreateRemoteAccount(ctx context.Context, a *model.Account) error {
-	if a.Domain == "" {
+	switch {
+	case a.Domain == "":
 		return model.Invalid("remote account needs a domain")
+	case a.URI == "":
+		return model.Invalid("remote account needs its ActivityPub id")
 	}
 	s.prepareAccount(a)
 	return s.fail("create remote account", s.insertAccount(ctx, s.conn(), a))
@@ -175,6 +178,17 @@ func (s *Store) AccountByUsername(ctx context.Context, username, domain string) 
 		WHERE a.domain = $1 AND a.username_lower = $2`, strings.ToLower(domain), strings.ToLower(username))
 	a, err := s.scanAccount(ctx, r)
 	return a, s.fail("account by username", err)
+}
+
+// AccountByURI reads the accounts_uri index, which leaves out the empty
+// URIs of local accounts.
+func (s *Store) AccountByURI(ctx context.Context, uri string) (*model.Account, error) {
+	if uri == "" {
+		return nil, s.fail("account by uri", model.ErrNotFound)
+	}
+	r := s.conn().row(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.uri = $1 AND a.uri <> ''`, uri)
+	a, err := s.scanAccount(ctx, r)
+	return a, s.fail("account by uri", err)
 }
 
 func (s *Store) UpdateAccount(ctx context.Context, a *model.Account) error {

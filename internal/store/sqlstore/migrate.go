@@ -35,6 +35,13 @@ func migrations(d *Dialect) ([]string, error) {
 	return out, nil
 }
 
+// SchemaVersion is the version Migrate brings a schema to: the number of
+// embedded migrations.
+func SchemaVersion() int {
+	names, _ := fs.Glob(migrationFiles, "migrations/*.sql") // a valid, constant pattern
+	return len(names)
+}
+
 // Migrate brings db's schema up to date. It is idempotent: each migration
 // runs once, in its own transaction, recorded in schema_migrations.
 func Migrate(ctx context.Context, db *sql.DB, d Dialect) error {

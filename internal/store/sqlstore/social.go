@@ -109,6 +109,15 @@ func (s *Store) FollowerIDs(ctx context.Context, targetID int64) ([]int64, error
 	return ids, s.fail("follower ids", err)
 }
 
+// NotifyingFollowerIDs reads the follows_notify index, which holds only
+// accepted follows with notify on, so that it costs what it returns however
+// many followers the target has.
+func (s *Store) NotifyingFollowerIDs(ctx context.Context, targetID int64) ([]int64, error) {
+	ids, err := scanIDs(s.conn().query(ctx, `SELECT account_id FROM follows
+		WHERE target_id = $1 AND notify = TRUE AND pending = FALSE ORDER BY account_id`, targetID))
+	return ids, s.fail("notifying follower ids", err)
+}
+
 // PutBlock is idempotent and removes follows and requests both ways.
 func (s *Store) PutBlock(ctx context.Context, accountID, targetID int64) error {
 	now := s.now().UTC()

@@ -52,8 +52,8 @@ func TestStatements(t *testing.T) {
 
 func TestMigrationsSubstituteEveryPlaceholder(t *testing.T) {
 	steps, err := migrations(&Dialect{PK: "PKTYPE", Blob: "BLOBTYPE"})
-	if err != nil || len(steps) == 0 {
-		t.Fatalf("migrations: %d, %v", len(steps), err)
+	if err != nil || len(steps) == 0 || len(steps) != SchemaVersion() {
+		t.Fatalf("migrations: %d (schema version %d), %v", len(steps), SchemaVersion(), err)
 	}
 	for i, s := range steps {
 		if strings.Contains(s, "{{") {

@@ -31,14 +31,22 @@ func mentionsViewer(x string) string {
 	return `EXISTS (SELECT 1 FROM status_mentions m WHERE m.status_id = ` + x + `.id AND m.account_id = $1)`
 }
 
+// addressed is true when status x is followers-only or direct and mentions
+// the viewer: a mention lets either reach its reader, as in Mastodon. The
+// visibility test comes first so that other statuses are passed without
+// reading the mentions.
+func addressed(x string) string {
+	return `(` + x + `.visibility IN ('private', 'direct') AND ` + mentionsViewer(x) + `)`
+}
+
 // canSee is the visibility rule for status x: the viewer's own statuses,
 // public and unlisted ones, followers-only ones of accounts the viewer
-// follows, and direct ones that mention the viewer.
+// follows, and followers-only and direct ones that mention the viewer.
 func canSee(x string) string {
 	return `(` + x + `.account_id = $1
 		OR ` + x + `.visibility IN ('public', 'unlisted')
 		OR (` + x + `.visibility = 'private' AND ` + x + `.account_id IN (` + followed + `))
-		OR (` + x + `.visibility = 'direct' AND ` + mentionsViewer(x) + `))`
+		OR ` + addressed(x) + `)`
 }
 
 // shown leaves out hidden authors and boosts of statuses the viewer may not
@@ -51,11 +59,11 @@ var shown = `s.account_id NOT IN (` + hiddenAuthors + `)
 
 // homeWhere: the viewer's own statuses and boosts; followed accounts'
 // non-direct statuses, and their boosts where the follow shows boosts;
-// direct statuses that mention the viewer, from anyone.
+// followers-only and direct statuses that mention the viewer, from anyone.
 var homeWhere = `(s.account_id = $1
 	OR (s.account_id IN (` + followed + `) AND s.visibility <> 'direct'
 		AND (s.reblog_of_id IS NULL OR s.account_id IN (` + followedWithBoosts + `)))
-	OR (s.visibility = 'direct' AND ` + mentionsViewer("s") + `))
+	OR ` + addressed("s") + `)
 	AND ` + shown
 
 // publicWhere: public statuses that are not boosts, leaving out replies to

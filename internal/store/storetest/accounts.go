@@ -94,11 +94,64 @@ func testAccountConflicts(t *testing.T, f *fx) {
 	u3.EmailHash = []byte("same")
 	f.is(f.s.UpdateUser(f.ctx, u3), model.ErrConflict)
 
-	if rc, ok := f.s.(RemoteAccountCreator); ok {
-		// The same username on another domain is another account.
-		f.must(rc.CreateRemoteAccount(f.ctx, &model.Account{Username: "carol", Domain: "remote.example"}))
-		err := rc.CreateRemoteAccount(f.ctx, &model.Account{Username: "Carol", Domain: "REMOTE.example"})
-		f.is(err, model.ErrConflict)
+	// The same username on another domain is another account; on the same
+	// domain (in any case) it conflicts.
+	f.remote("carol", "remote.example")
+	err = f.s.CreateRemoteAccount(f.ctx, &model.Account{Username: "Carol", Domain: "REMOTE.example",
+		URI: "https://remote.example/users/Carol"})
+	f.is(err, model.ErrConflict)
+}
+
+func testRemoteAccounts(t *testing.T, f *fx) {
+	created := time.Date(2023, 1, 2, 3, 4, 5, 0, time.UTC)
+	a := &model.Account{Username: "Zoe", Domain: "Social.Example", DisplayName: "Zoë", Note: "far away",
+		Fields: []model.Field{{Name: "k", Value: "v"}}, Locked: true, Bot: true,
+		URI: "https://social.example/users/Zoe", URL: "https://social.example/@Zoe", CreatedAt: created}
+	f.must(f.s.CreateRemoteAccount(f.ctx, a))
+	if a.ID == 0 || a.Domain != "social.example" || !sameTime(a.UpdatedAt, created) {
+		t.Fatalf("CreateRemoteAccount set ID %d, domain %q, updated %v", a.ID, a.Domain, a.UpdatedAt)
+	}
+	got, err := f.s.AccountByURI(f.ctx, "https://social.example/users/Zoe")
+	f.must(err)
+	if got.ID != a.ID || got.Username != "Zoe" || got.Domain != "social.example" || got.DisplayName != "Zoë" ||
+		got.Note != "far away" || len(got.Fields) != 1 || !got.Locked || !got.Bot || got.Local() ||
+		got.URI != a.URI || got.URL != a.URL || !sameTime(got.CreatedAt, created) {
+		t.Errorf("AccountByURI round trip: %+v", got)
+	}
+	byName, err := f.s.AccountByUsername(f.ctx, "zoe", "SOCIAL.example")
+	f.must(err)
+	if byName.ID != a.ID {
+		t.Errorf("AccountByUsername of the remote account = %d, want %d", byName.ID, a.ID)
+	}
+	if _, err := f.s.User(f.ctx, a.ID); !isNotFound(err) {
+		t.Errorf("remote account has a user: %v", err)
+	}
+
+	// URIs are compared exactly, and local accounts (no stored URI) are
+	// never found by one.
+	f.account("local")
+	for _, uri := range []string{"", "https://social.example/users/zoe", "https://social.example/users/Zoe/",
+		"https://other.example/users/Zoe"} {
+		_, err := f.s.AccountByURI(f.ctx, uri)
+		f.is(err, model.ErrNotFound)
+	}
+
+	// Another account may not take the URI, even under another name.
+	err = f.s.CreateRemoteAccount(f.ctx, &model.Account{Username: "zoe2", Domain: "social.example", URI: a.URI})
+	f.is(err, model.ErrConflict)
+	second := f.remote("zoe2", "social.example")
+	if got, err := f.s.AccountByURI(f.ctx, second.URI); err != nil || got.ID != second.ID {
+		t.Errorf("AccountByURI of the second account = %v, %v", got, err)
+	}
+
+	for _, bad := range []*model.Account{
+		{Username: "nodomain", URI: "https://x.example/users/nodomain"},
+		{Username: "nouri", Domain: "x.example"},
+	} {
+		f.is(f.s.CreateRemoteAccount(f.ctx, bad), model.ErrInvalid)
+		if _, err := f.s.AccountByUsername(f.ctx, bad.Username, bad.Domain); !isNotFound(err) {
+			t.Errorf("invalid remote account %s was stored: %v", bad.Username, err)
+		}
 	}
 }
 
@@ -179,9 +232,7 @@ func testUsers(t *testing.T, f *fx) {
 	f.is(f.s.UpdateUser(f.ctx, &model.User{AccountID: 4242, Role: model.RoleUser}), model.ErrNotFound)
 
 	// A remote account has no user and is not listed.
-	if _, ok := f.s.(RemoteAccountCreator); ok {
-		f.remote("far", "far.example")
-	}
+	f.remote("far", "far.example")
 	var ids []int64
 	for i := 0; i < 4; i++ {
 		ids = append(ids, f.account("user"+string(rune('a'+i))).ID)

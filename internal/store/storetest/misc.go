@@ -64,11 +64,7 @@ func testInstanceFigures(t *testing.T, f *fx) {
 	f.post(a, model.VisibilityPrivate)
 	f.post(a, model.VisibilityDirect, mentioning(b))
 	f.boost(b, s1)
-	if rc, ok := f.s.(RemoteAccountCreator); ok {
-		r := &model.Account{Username: "far", Domain: "far.example"}
-		f.must(rc.CreateRemoteAccount(f.ctx, r))
-		f.post(r, model.VisibilityPublic)
-	}
+	f.post(f.remote("far", "far.example"), model.VisibilityPublic)
 	n, err := f.s.CountLocalStatuses(f.ctx)
 	f.must(err)
 	if n != 3 {

@@ -69,6 +69,54 @@ func testFollows(t *testing.T, f *fx) {
 	}
 }
 
+// testNotifyingFollowers: only accepted follows with notify on count, and
+// the list follows changes to the follow.
+func testNotifyingFollowers(t *testing.T, f *fx) {
+	target, other := f.account("target"), f.account("other")
+	put := func(a *model.Account, notify, pending bool) {
+		f.must(f.s.PutFollow(f.ctx, &model.Follow{AccountID: a.ID, TargetID: target.ID, Reblogs: true,
+			Notify: notify, Pending: pending}))
+	}
+	check := func(what string, want ...*model.Account) {
+		t.Helper()
+		ids, err := f.s.NotifyingFollowerIDs(f.ctx, target.ID)
+		f.must(err)
+		slices.Sort(ids)
+		wantIDs := []int64{}
+		for _, a := range want {
+			wantIDs = append(wantIDs, a.ID)
+		}
+		slices.Sort(wantIDs)
+		if !slices.Equal(ids, wantIDs) && len(ids)+len(wantIDs) > 0 {
+			t.Errorf("%s: NotifyingFollowerIDs = %v, want %v", what, ids, wantIDs)
+		}
+	}
+	check("no followers")
+	bell, quiet, asking, elsewhere := f.account("bell"), f.account("quiet"), f.account("asking"), f.account("elsewhere")
+	put(bell, true, false)
+	put(quiet, false, false)
+	put(asking, true, true) // a request with notify: not a follower yet
+	f.must(f.s.PutFollow(f.ctx, &model.Follow{AccountID: elsewhere.ID, TargetID: other.ID, Notify: true}))
+	check("one of four", bell)
+
+	f.must(f.s.AcceptFollow(f.ctx, asking.ID, target.ID))
+	check("after accepting the request", bell, asking)
+	put(quiet, true, false)
+	put(bell, false, false)
+	check("after turning notify on and off", asking, quiet)
+	f.must(f.s.PutBlock(f.ctx, target.ID, asking.ID))
+	check("after a block", quiet)
+	_, err := f.s.DeleteFollow(f.ctx, quiet.ID, target.ID)
+	f.must(err)
+	check("after unfollowing")
+
+	ids, err := f.s.NotifyingFollowerIDs(f.ctx, other.ID)
+	f.must(err)
+	if !slices.Equal(ids, []int64{elsewhere.ID}) {
+		t.Errorf("NotifyingFollowerIDs of another account = %v, want [%d]", ids, elsewhere.ID)
+	}
+}
+
 // checkKeyedIDs checks the account IDs of a keyed listing of id.
 func (f *fx) checkKeyedIDs(what string, list func(ctx context.Context, id int64, p store.Page) ([]store.Keyed[*model.Account], error), id int64, want []int64) {
 	f.t.Helper()

@@ -6,9 +6,10 @@
 // where open returns a fresh, empty, migrated store and the vault it seals
 // with. The suite covers every method, with the visibility rules of the
 // timelines tested viewer by viewer. It also holds the canary writer for the
-// implementations' raw-file scans (WriteCanaries) and the benchmarks they
-// call (BenchmarkHomeTimeline, BenchmarkCreateStatus). Key stores have their
-// own suite, vault/vaulttest.
+// implementations' raw-file scans (WriteCanaries), the benchmarks they
+// call (BenchmarkHomeTimeline, BenchmarkCreateStatus) and the benchmarks'
+// home timeline fixture (BuildHomeFixture). Key stores have their own
+// suite, vault/vaulttest.
 package storetest
 
 import (
@@ -35,13 +36,6 @@ type Harness struct {
 // cleanup with tb.
 type Opener func(tb testing.TB) Harness
 
-// RemoteAccountCreator is implemented by stores that can insert remote
-// accounts (not yet in store.Accounts); tests of the local and remote
-// timelines need it and are skipped without it.
-type RemoteAccountCreator interface {
-	CreateRemoteAccount(ctx context.Context, a *model.Account) error
-}
-
 // BulkStatusCreator inserts many statuses at once; the benchmarks use it to
 // build their fixture quickly, falling back to CreateStatus.
 type BulkStatusCreator interface {
@@ -62,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"Accounts", testAccounts},
 		{"AccountConflicts", testAccountConflicts},
+		{"RemoteAccounts", testRemoteAccounts},
 		{"SearchAccounts", testSearchAccounts},
 		{"Users", testUsers},
 		{"Invites", testInvites},
@@ -76,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"StatusCounters", testStatusCounters},
 		{"DeleteCascades", testDeleteCascades},
 		{"Visibility", testVisibility},
+		{"HomeMentions", testHomeMentions},
 		{"HomeBoosts", testHomeBoosts},
 		{"HiddenBoosts", testHiddenBoosts},
 		{"PublicTimeline", testPublicTimeline},
@@ -86,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		{"Paging", testPaging},
 		{"KeyedPaging", testKeyedPaging},
 		{"Follows", testFollows},
+		{"NotifyingFollowers", testNotifyingFollowers},
 		{"FollowCounters", testFollowCounters},
 		{"Blocks", testBlocks},
 		{"Mutes", testMutes},
@@ -145,16 +142,12 @@ func (f *fx) account(name string) *model.Account {
 	return a
 }
 
-// remote creates a remote account, or skips the test when the store can't.
+// remote creates a remote account with its ActivityPub id.
 func (f *fx) remote(name, domain string) *model.Account {
 	f.t.Helper()
-	rc, ok := f.s.(RemoteAccountCreator)
-	if !ok {
-		f.t.Skip("store cannot create remote accounts")
-	}
 	a := &model.Account{Username: name, Domain: domain, DisplayName: "Remote " + name,
 		URI: "https://" + domain + "/users/" + name}
-	f.must(rc.CreateRemoteAccount(f.ctx, a))
+	f.must(f.s.CreateRemoteAccount(f.ctx, a))
 	return a
 }
 

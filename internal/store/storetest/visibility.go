@@ -76,7 +76,7 @@ func testVisibility(t *testing.T, f *fx) {
 		{"author", author.ID, all, all, []int64{pub.ID}},
 		{"follower", follower.ID, newestFirst(pub, unl, priv), newestFirst(pub, unl, priv), []int64{pub.ID}},
 		{"pending follower", pending.ID, open, none, []int64{pub.ID}},
-		{"mentioned", mentioned.ID, newestFirst(pub, unl, dir), []int64{dir.ID}, []int64{pub.ID}},
+		{"mentioned", mentioned.ID, all, newestFirst(priv, dir), []int64{pub.ID}},
 		{"stranger", stranger.ID, open, none, []int64{pub.ID}},
 		{"signed out", 0, open, none, []int64{pub.ID}},
 		{"blocked by author", blocked.ID, none, none, none},
@@ -95,6 +95,52 @@ func testVisibility(t *testing.T, f *fx) {
 		check("home", tl.home(c.id), c.home)
 		check("public", tl.public(c.id), c.public)
 		check("tag", tl.tagged(c.id), c.public)
+	}
+}
+
+// testHomeMentions: followers-only and direct statuses that mention the
+// viewer reach the viewer's home from accounts the viewer does not follow,
+// unless a block, a mute or a suspension hides their author.
+func testHomeMentions(t *testing.T, f *fx) {
+	v, other := f.account("viewer"), f.account("other")
+	stranger, blocked, muted, suspended := f.account("stranger"), f.account("blocked"), f.account("muted"), f.account("suspended")
+	f.must(f.s.PutBlock(f.ctx, v.ID, blocked.ID))
+	f.must(f.s.PutMute(f.ctx, &model.Mute{AccountID: v.ID, TargetID: muted.ID}))
+
+	privMention := f.post(stranger, model.VisibilityPrivate, mentioning(other, v))
+	dirMention := f.post(stranger, model.VisibilityDirect, mentioning(v))
+	pubMention := f.post(stranger, model.VisibilityPublic, mentioning(v)) // not followed: not home
+	unlMention := f.post(stranger, model.VisibilityUnlisted, mentioning(v))
+	privOther := f.post(stranger, model.VisibilityPrivate, mentioning(other))
+	privPlain := f.post(stranger, model.VisibilityPrivate)
+	fromBlocked := f.post(blocked, model.VisibilityPrivate, mentioning(v))
+	fromMuted := f.post(muted, model.VisibilityPrivate, mentioning(v))
+	fromSuspended := f.post(suspended, model.VisibilityPrivate, mentioning(v))
+	f.must(f.s.SetAccountSuspended(f.ctx, suspended.ID, ptime(time.Now())))
+	l := labels{privMention.ID: "private mention", dirMention.ID: "direct mention", pubMention.ID: "public mention",
+		unlMention.ID: "unlisted mention", privOther.ID: "private mentioning another", privPlain.ID: "private",
+		fromBlocked.ID: "from blocked", fromMuted.ID: "from muted", fromSuspended.ID: "from suspended"}
+
+	tl := timelines{f: f, author: stranger.ID}
+	check := func(what string, got, want []int64) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %s, want %s", what, l.of(got), l.of(want))
+		}
+	}
+	check("viewer's home", tl.home(v.ID), newestFirst(privMention, dirMention))
+	check("other's home", tl.home(other.ID), newestFirst(privMention, privOther))
+	check("stranger's statuses seen by viewer", tl.account(v.ID),
+		newestFirst(privMention, dirMention, pubMention, unlMention))
+	check("stranger's statuses seen by other", tl.account(other.ID),
+		newestFirst(privMention, pubMention, unlMention, privOther))
+	check("stranger's statuses seen by the stranger", tl.account(stranger.ID),
+		newestFirst(privMention, dirMention, pubMention, unlMention, privOther, privPlain))
+	check("stranger's statuses signed out", tl.account(0), newestFirst(pubMention, unlMention))
+	for _, a := range []*model.Account{blocked, muted} {
+		got, err := f.s.AccountStatuses(f.ctx, v.ID, a.ID, store.StatusFilter{}, store.Page{})
+		f.must(err)
+		check(a.Username+"'s statuses seen by viewer", statusIDs(got), []int64{})
 	}
 }
 
