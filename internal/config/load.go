@@ -30,6 +30,8 @@ var otherEnv = map[string]bool{
 	"ROOST_CHROMIUM":          true,
 	"ROOST_TEST_API_STORE":    true,
 	"ROOST_TEST_COLD_STORE":   true,
+	"ROOST_SHARED_DIR":        true,
+	"ROOST_REQUIRE_SHARED":    true,
 }
 
 // Load builds the configuration: defaults, then the TOML file (from the
