@@ -9,3 +9,7 @@ func UseFastKDF(t testing.TB) {
 	defaultKDF = kdfParams{time: 1, memory: 64, threads: 1}
 	t.Cleanup(func() { defaultKDF = old })
 }
+
+// WithActorRSABits makes the vault generate RSA actor keys of this size
+// (1024 is the least crypto/rsa allows), so tests stay quick.
+func WithActorRSABits(bits int) Option { return func(v *Vault) { v.act.rsaBits = bits } }

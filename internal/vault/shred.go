@@ -63,6 +63,7 @@ func (v *Vault) forget(ids []int64) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.shreds++
+	v.act.forget(gone)
 	for id := range gone {
 		delete(v.cache, id)
 	}

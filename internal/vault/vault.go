@@ -17,8 +17,21 @@
 //     A ciphertext is: version byte 1 | key id (8 bytes, big endian) | nonce |
 //     sealed bytes. An empty value seals to nil.
 //   - Owner 0 is the system owner. It holds the vault's own secrets (the
-//     blind-index key, named by purpose instead of a month) and is never
-//     shredded.
+//     blind-index key, named by purpose instead of a month) and the
+//     instance actor's keys, and is never shredded.
+//
+// # Actor keys
+//
+// ActivityPub actors sign with keys the vault keeps too (ActorKeys): one
+// RSA-2048 key (publicKey, for Mastodon) and one Ed25519 key (a Multikey in
+// assertionMethod) per owner, owner 0 being the instance's Service actor.
+// Each private key is a key-store entry like a data key, its PKCS #8 form
+// wrapped under the master key, with a reserved period ("actor-rsa",
+// "actor-ed25519") in place of a month. So Shred destroys an account's
+// actor keys with its data keys (the next ActorKeys makes new ones),
+// ShredBefore leaves them alone, and master-key rotation re-wraps them.
+// They are made on first use, cached like data keys, and leave the vault
+// only as crypto.Signers and public keys. RotateActorKeys replaces them.
 //
 // # Shredding
 //
@@ -155,6 +168,7 @@ type Vault struct {
 	byOwn   map[ownerMonth]int64
 	shreds  uint64 // bumped by every shred: a key fetched before one is not cached
 	sweepAt time.Time
+	act     actorCache // ActivityPub actor keys (actor.go)
 }
 
 type cachedKey struct {
@@ -365,23 +379,32 @@ func (v *Vault) keyByID(ctx context.Context, id, owner int64) (cipher.AEAD, erro
 }
 
 func (v *Vault) newKey(ctx context.Context, owner int64, per string) (*WrappedKey, error) {
+	dk := make([]byte, 32)
+	if _, err := rand.Read(dk); err != nil {
+		return nil, err
+	}
+	return v.putSecret(ctx, owner, per, dk)
+}
+
+// putSecret wraps secret under the master key and stores it as owner's key
+// for period per. When another writer stored that key first, it returns
+// theirs, so racing creators all end up with one key.
+func (v *Vault) putSecret(ctx context.Context, owner int64, per string, secret []byte) (*WrappedKey, error) {
 	v.rot.RLock()
 	defer v.rot.RUnlock()
 	v.mu.RLock()
 	mk := v.mk
 	v.mu.RUnlock()
-	if owner != systemOwner {
+	// The blind-index key is a store's first key; every later key must be
+	// wrapped by the master key the store is under.
+	if owner != systemOwner || per != blindKeyName {
 		if err := v.checkStoreMaster(ctx, mk); err != nil {
 			return nil, err
 		}
 	}
-	dk := make([]byte, 32)
-	if _, err := rand.Read(dk); err != nil {
-		return nil, err
-	}
 	now := v.now()
 	k := &WrappedKey{ID: model.NewID(now), Owner: owner, Period: per, CreatedAt: now}
-	w, err := mk.wrap(k, dk)
+	w, err := mk.wrap(k, secret)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ func RunKeyStore(t *testing.T, newStore func(t *testing.T) vault.KeyStore) {
 		{"OwnerKeys", testOwnerKeys},
 		{"DeleteKeys", testDeleteKeys},
 		{"Copies", testCopies},
+		{"LargeKey", testLargeKey},
 		{"RewrapAll", testRewrapAll},
 		{"RewrapAllAtomic", testRewrapAllAtomic},
 		{"Vault", testVault},
@@ -296,6 +297,19 @@ func testRewrapAllAtomic(t *testing.T, ks vault.KeyStore) {
 	}
 }
 
+// testLargeKey stores a wrapped key of several kilobytes: actor keys wrap
+// whole RSA private keys, not 32-byte data keys.
+func testLargeKey(t *testing.T, ks vault.KeyStore) {
+	k := key(11, "actor-rsa")
+	k.Wrapped = bytes.Repeat(k.Wrapped, 70) // 4,200 bytes
+	put(t, ks, k)
+	got, err := ks.KeyFor(ctx, 11, "actor-rsa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, got, k)
+}
+
 // testVault runs the vault itself over the store: sealing, rotation and
 // shredding end to end.
 func testVault(t *testing.T, ks vault.KeyStore) {
@@ -312,6 +326,10 @@ func testVault(t *testing.T, ks vault.KeyStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	actor, err := v.ActorKeys(ctx, 77)
+	if err != nil {
+		t.Fatalf("ActorKeys: %v", err)
+	}
 	next, err := vault.NewMasterKey()
 	if err != nil {
 		t.Fatal(err)
@@ -326,6 +344,9 @@ func testVault(t *testing.T, ks vault.KeyStore) {
 	if got, err := fresh.OpenString(ctx, 77, place, ct); err != nil || got != "hello" {
 		t.Fatalf("Open after rotation = %q, %v", got, err)
 	}
+	if got, err := fresh.ActorKeys(ctx, 77); err != nil || got.RSAPublicPEM() != actor.RSAPublicPEM() {
+		t.Fatalf("ActorKeys after rotation = %v, or keys other than before", err)
+	}
 	if _, err := vault.New(ctx, mk, ks); !errors.Is(err, vault.ErrWrongMasterKey) {
 		t.Fatalf("New with the retired master key = %v, want vault.ErrWrongMasterKey", err)
 	}
@@ -336,5 +357,8 @@ func testVault(t *testing.T, ks vault.KeyStore) {
 		if _, err := vv.Open(ctx, 77, place, ct); !errors.Is(err, model.ErrShredded) {
 			t.Fatalf("Open after Shred on the %s = %v, want model.ErrShredded", name, err)
 		}
+	}
+	if keys, err := ks.OwnerKeys(ctx, 77); err != nil || len(keys) != 0 {
+		t.Fatalf("owner keys after Shred = %d, %v; want none (actor keys too)", len(keys), err)
 	}
 }
