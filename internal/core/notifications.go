@@ -17,53 +17,60 @@ type NotificationView struct {
 	Status       *StatusView
 }
 
+// notice is one notification to send: to whom, of what type.
+type notice struct {
+	to int64
+	t  model.NotificationType
+}
+
 // notifyAbout tells recipientID that fromID did something of type t about
-// status statusID, unless that would tell nobody anything (one's own
-// action, a remote or suspended recipient) or the recipient keeps fromID
-// away: a block either way, or a mute. A plain mute silences mentions and
-// new statuses; only a mute with notifications silences the rest, as in
-// Mastodon.
+// status statusID (see send).
 func (s *Service) notifyAbout(ctx context.Context, recipientID, fromID int64, t model.NotificationType, statusID int64) error {
-	if recipientID == fromID {
+	return s.send(ctx, fromID, statusID, []notice{{recipientID, t}})
+}
+
+// send tells each notice's recipient that fromID did something about status
+// statusID (0 for none), unless that would tell nobody anything (one's own
+// action, a remote or suspended recipient) or the recipient keeps fromID
+// away: a block either way, or a mute. It reads every recipient in one go
+// and stores the notifications together.
+func (s *Service) send(ctx context.Context, fromID, statusID int64, notices []notice) error {
+	ids := make([]int64, 0, len(notices))
+	for _, n := range notices {
+		if n.to != fromID {
+			ids = append(ids, n.to)
+		}
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	ok, err := s.mayNotify(ctx, recipientID, fromID, t)
-	if err != nil || !ok {
-		return err
+	rcpts, err := s.store.NotificationRecipients(ctx, fromID, uniqueIDs(ids))
+	if err != nil {
+		return fmt.Errorf("core: notification recipients: %w", err)
 	}
-	n := &model.Notification{
-		ID: model.NewID(s.now()), AccountID: recipientID, FromID: fromID, Type: t,
-		StatusID: statusID, CreatedAt: s.now(),
+	now := s.now()
+	ns := make([]*model.Notification, 0, len(ids))
+	for _, n := range notices {
+		if r, ok := rcpts[n.to]; ok && wantsNotice(r, n.t) { // fromID is not among them
+			ns = append(ns, &model.Notification{ID: model.NewID(now), AccountID: n.to, FromID: fromID,
+				Type: n.t, StatusID: statusID, CreatedAt: now})
+		}
 	}
-	if err := s.store.CreateNotification(ctx, n); err != nil {
-		return fmt.Errorf("core: notify %s: %w", t, err)
+	if err := s.store.CreateNotifications(ctx, ns); err != nil {
+		return fmt.Errorf("core: notify: %w", err)
 	}
 	return nil
 }
 
-// mayNotify reports whether recipientID wants notifications of type t from
-// fromID.
-func (s *Service) mayNotify(ctx context.Context, recipientID, fromID int64, t model.NotificationType) (bool, error) {
-	rcpt, err := s.store.Account(ctx, recipientID)
-	if errors.Is(err, model.ErrNotFound) {
-		return false, nil
+// wantsNotice reports whether r wants notifications of type t from the
+// sender. A plain mute silences mentions and new statuses; only a mute with
+// notifications silences the rest, as in Mastodon.
+func wantsNotice(r store.NotificationRecipient, t model.NotificationType) bool {
+	if !r.Local || r.Suspended || r.Blocked || r.MutingNotifications {
+		return false
 	}
-	if err != nil {
-		return false, fmt.Errorf("core: notification recipient: %w", err)
-	}
-	if !rcpt.Local() || rcpt.SuspendedAt != nil {
-		return false, nil
-	}
-	rels, err := s.store.Relationships(ctx, recipientID, []int64{fromID})
-	if err != nil {
-		return false, fmt.Errorf("core: notification relationship: %w", err)
-	}
-	if len(rels) == 0 || rels[0] == nil {
-		return true, nil
-	}
-	r := rels[0]
 	anyMute := t == model.NotifyMention || t == model.NotifyStatus
-	return !r.Blocking && !r.BlockedBy && !r.MutingNotifications && !(anyMute && r.Muting), nil
+	return !(anyMute && r.Muting)
 }
 
 // withdrawNotification dismisses the notification an undone action made
@@ -86,82 +93,49 @@ func (s *Service) withdrawNotification(ctx context.Context, recipientID, fromID 
 
 // notifyPosted sends the notifications a new or edited status makes:
 // mentions to the accounts it newly mentions (all of them when old is nil)
-// and, for a new status, "status" to followers who asked to be told.
+// and, for a new status, "status" to followers who asked to be told. They
+// go out together.
 func (s *Service) notifyPosted(ctx context.Context, st *model.Status, old []model.Mention) error {
+	var notices []notice
 	for _, m := range st.Mentions {
-		if old != nil && mentions(&model.Status{Mentions: old}, m.AccountID) {
-			continue
+		if old == nil || !mentions(&model.Status{Mentions: old}, m.AccountID) {
+			notices = append(notices, notice{m.AccountID, model.NotifyMention})
 		}
-		if err := s.notifyAbout(ctx, m.AccountID, st.AccountID, model.NotifyMention, st.ID); err != nil {
+	}
+	if old == nil {
+		fs, err := s.followerNotices(ctx, st)
+		if err != nil {
 			return err
 		}
+		notices = append(notices, fs...)
 	}
-	if old != nil {
-		return nil
-	}
-	return s.notifyFollowers(ctx, st)
+	return s.send(ctx, st.AccountID, st.ID, notices)
 }
 
-// notifyFollowers tells the followers who follow st's author with notify
-// on, as Mastodon does: not for direct statuses, boosts, or replies to
-// someone else; and not those mentioned (they got a mention).
-func (s *Service) notifyFollowers(ctx context.Context, st *model.Status) error {
+// followerNotices are the "status" notifications for the followers who
+// follow st's author with notify on, as Mastodon sends them: not for direct
+// statuses, boosts, or replies to someone else; and not to those mentioned
+// (they get a mention).
+func (s *Service) followerNotices(ctx context.Context, st *model.Status) ([]notice, error) {
 	if st.Visibility == model.VisibilityDirect || st.ReblogOfID != 0 ||
 		(st.InReplyToID != 0 && st.InReplyToAccountID != st.AccountID) {
-		return nil
+		return nil, nil
 	}
-	ids, err := s.notifyingFollowers(ctx, st.AccountID)
+	ids, err := s.store.NotifyingFollowerIDs(ctx, st.AccountID)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("core: notifying followers: %w", err)
 	}
+	out := make([]notice, 0, len(ids))
 	for _, id := range ids {
-		if mentions(st, id) {
-			continue
-		}
-		if err := s.notifyAbout(ctx, id, st.AccountID, model.NotifyStatus, st.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// notifyingFollowerLister is implemented by stores that can list the
-// followers who asked to be notified in one query.
-type notifyingFollowerLister interface {
-	NotifyingFollowerIDs(ctx context.Context, targetID int64) ([]int64, error)
-}
-
-// notifyingFollowers returns the accepted followers of accountID with
-// notify on.
-func (s *Service) notifyingFollowers(ctx context.Context, accountID int64) ([]int64, error) {
-	if l, ok := s.store.(notifyingFollowerLister); ok {
-		ids, err := l.NotifyingFollowerIDs(ctx, accountID)
-		if err != nil {
-			return nil, fmt.Errorf("core: notifying followers: %w", err)
-		}
-		return ids, nil
-	}
-	ids, err := s.store.FollowerIDs(ctx, accountID)
-	if err != nil {
-		return nil, fmt.Errorf("core: followers: %w", err)
-	}
-	var out []int64
-	for _, id := range ids {
-		f, err := s.store.Follow(ctx, id, accountID)
-		if errors.Is(err, model.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("core: follow: %w", err)
-		}
-		if f.Notify && !f.Pending {
-			out = append(out, id)
+		if !mentions(st, id) {
+			out = append(out, notice{id, model.NotifyStatus})
 		}
 	}
 	return out, nil
 }
 
-// notifyEdited tells those who boosted st that it changed.
+// notifyEdited tells those who boosted st that it changed, a page of
+// boosters at a time.
 func (s *Service) notifyEdited(ctx context.Context, st *model.Status) error {
 	p := store.Page{Limit: 80}
 	for {
@@ -169,10 +143,12 @@ func (s *Service) notifyEdited(ctx context.Context, st *model.Status) error {
 		if err != nil {
 			return fmt.Errorf("core: boosters of %d: %w", st.ID, err)
 		}
-		for _, r := range rows {
-			if err := s.notifyAbout(ctx, r.Value.ID, st.AccountID, model.NotifyUpdate, st.ID); err != nil {
-				return err
-			}
+		notices := make([]notice, len(rows))
+		for i, r := range rows {
+			notices[i] = notice{r.Value.ID, model.NotifyUpdate}
+		}
+		if err := s.send(ctx, st.AccountID, st.ID, notices); err != nil {
+			return err
 		}
 		if len(rows) < p.Limit {
 			return nil

@@ -1,8 +1,11 @@
 package core
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
@@ -201,5 +204,78 @@ func TestMarkers(t *testing.T) {
 	}
 	if _, err := w.s.SetMarkers(w.ctx, alice.ID, map[string]int64{"home": 0}); !errors.Is(err, model.ErrInvalid) {
 		t.Errorf("zero last read ID: %v", err)
+	}
+}
+
+// notifyCountingStore counts the store calls that sending notifications
+// makes.
+type notifyCountingStore struct {
+	store.Store
+	calls map[string]int
+}
+
+func (c *notifyCountingStore) NotificationRecipients(ctx context.Context, from int64, ids []int64) (map[int64]store.NotificationRecipient, error) {
+	c.calls["NotificationRecipients"]++
+	return c.Store.NotificationRecipients(ctx, from, ids)
+}
+
+func (c *notifyCountingStore) CreateNotifications(ctx context.Context, ns []*model.Notification) error {
+	c.calls["CreateNotifications"]++
+	return c.Store.CreateNotifications(ctx, ns)
+}
+
+func (c *notifyCountingStore) CreateNotification(ctx context.Context, n *model.Notification) error {
+	c.calls["CreateNotification"]++
+	return c.Store.CreateNotification(ctx, n)
+}
+
+func (c *notifyCountingStore) Relationships(ctx context.Context, id int64, ids []int64) ([]*model.Relationship, error) {
+	c.calls["Relationships"]++
+	return c.Store.Relationships(ctx, id, ids)
+}
+
+func (c *notifyCountingStore) Follow(ctx context.Context, a, b int64) (*model.Follow, error) {
+	c.calls["Follow"]++
+	return c.Store.Follow(ctx, a, b)
+}
+
+// TestPostingNotifiesInOneBatch: a post's mentions and "status"
+// notifications are decided with one read of all recipients and stored
+// with one write, whatever the number of followers, and still respect
+// mutes, blocks and suspensions.
+func TestPostingNotifiesInOneBatch(t *testing.T) {
+	w := newStatusWorld(t)
+	alice, friend := w.user("alice"), w.user("friend")
+	var fans []*model.Account
+	for i := range 12 {
+		fan := w.user(fmt.Sprintf("fan%d", i))
+		w.follow(fan, alice, true)
+		fans = append(fans, fan)
+	}
+	w.follow(friend, alice, true) // mentioned too: told once, of the mention
+	w.mute(fans[0], alice, false) // a plain mute silences "status"
+	w.block(fans[1], alice)
+	now := time.Now()
+	if err := w.s.store.SetAccountSuspended(w.ctx, fans[2].ID, &now); err != nil {
+		t.Fatal(err)
+	}
+	cs := &notifyCountingStore{Store: w.s.store, calls: map[string]int{}}
+	w.s.store = cs
+	w.post(alice, "hello @friend", model.VisibilityPublic)
+	want := map[string]int{"NotificationRecipients": 1, "CreateNotifications": 1}
+	for _, k := range []string{"NotificationRecipients", "CreateNotifications", "CreateNotification", "Relationships", "Follow"} {
+		if cs.calls[k] != want[k] {
+			t.Errorf("posting called %s %d times, want %d", k, cs.calls[k], want[k])
+		}
+	}
+	w.s.store = cs.Store
+	if got := types(w.notifications(friend)); len(got) != 1 || got[0] != model.NotifyMention {
+		t.Errorf("friend: %v, want one mention", got)
+	}
+	for i, fan := range fans {
+		got := types(w.notifications(fan))
+		if told := len(got) == 1 && got[0] == model.NotifyStatus; told != (i > 2) || (i <= 2 && len(got) != 0) {
+			t.Errorf("fan%d: %v", i, got)
+		}
 	}
 }

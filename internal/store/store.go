@@ -5,8 +5,12 @@
 // before it is written and decrypts it after it is read, binding each
 // ciphertext to its table, column and row.
 //
-// Errors: a missing row is model.ErrNotFound, a taken unique value is
-// model.ErrConflict, a row whose owner's key was destroyed reads as
+// Counters (followers, following, statuses, replies, boosts, favourites)
+// equal the rows they count however many writers change them at once.
+//
+// Errors: a missing row, or a write referring to one (a boost of a status
+// deleted meanwhile), is model.ErrNotFound; a taken unique value is
+// model.ErrConflict; a row whose owner's key was destroyed reads as
 // model.ErrShredded. Nothing here knows HTTP.
 package store
 
@@ -224,9 +228,30 @@ type NotificationFilter struct {
 	FromID       int64
 }
 
+// NotificationRecipient is what decides whether an account is told of what
+// another account did.
+type NotificationRecipient struct {
+	ID int64
+	// Local: the account lives on this server (remote ones are told by
+	// federation, not here).
+	Local     bool
+	Suspended bool
+	// Blocked is a block between the two accounts, either way.
+	Blocked bool
+	// Muting is an unexpired mute of the sender by the recipient;
+	// MutingNotifications says that the mute covers notifications.
+	Muting, MutingNotifications bool
+}
+
 // Notifications stores what accounts are told.
 type Notifications interface {
 	CreateNotification(ctx context.Context, n *model.Notification) error
+	// CreateNotifications inserts ns in one transaction: all or none. Zero
+	// IDs and CreatedAt are filled in as CreateNotification does.
+	CreateNotifications(ctx context.Context, ns []*model.Notification) error
+	// NotificationRecipients reads, in one go, what decides whether each
+	// of ids hears from fromID. Accounts that do not exist are left out.
+	NotificationRecipients(ctx context.Context, fromID int64, ids []int64) (map[int64]NotificationRecipient, error)
 	// Notifications lists accountID's undismissed notifications, leaving out
 	// those from accounts accountID blocks or mutes with notifications.
 	Notifications(ctx context.Context, accountID int64, f NotificationFilter, p Page) ([]*model.Notification, error)

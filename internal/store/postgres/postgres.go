@@ -34,13 +34,18 @@ var Dialect = sqlstore.Dialect{
 	Blob:     "BYTEA",
 	Optimize: "ANALYZE",
 	// Nodes starting together take turns migrating.
-	MigrationLock:     "SELECT pg_advisory_xact_lock(7306416807)",
-	IsUniqueViolation: isUniqueViolation,
+	MigrationLock: "SELECT pg_advisory_xact_lock(7306416807)",
+	// READ COMMITTED: transactions that count from what they read lock
+	// first.
+	RowLocks:              true,
+	IsUniqueViolation:     func(err error) bool { return hasCode(err, "23505") },
+	IsForeignKeyViolation: func(err error) bool { return hasCode(err, "23503") },
 }
 
-func isUniqueViolation(err error) bool {
+// hasCode reports whether err is a PostgreSQL error with SQLSTATE code.
+func hasCode(err error, code string) bool {
 	var e *pgconn.PgError
-	return errors.As(err, &e) && e.Code == "23505"
+	return errors.As(err, &e) && e.Code == code
 }
 
 // Store is the PostgreSQL store.

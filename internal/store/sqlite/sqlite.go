@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -39,15 +40,16 @@ var Dialect = sqlstore.Dialect{
 	CacheStatements:      true,
 	Optimize:             "PRAGMA optimize",
 	FeedIndexHint:        "INDEXED BY statuses_feed",
-	IsUniqueViolation:    isUniqueViolation,
+	IsUniqueViolation: func(err error) bool {
+		return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+	},
+	IsForeignKeyViolation: func(err error) bool { return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) },
 }
 
-func isUniqueViolation(err error) bool {
+// hasCode reports whether err is an SQLite error with one of codes.
+func hasCode(err error, codes ...int) bool {
 	var e *msqlite.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	return errors.As(err, &e) && slices.Contains(codes, e.Code())
 }
 
 // Store is the SQLite store.

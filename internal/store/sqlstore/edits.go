@@ -2,6 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/roost-social/roost/internal/model"
@@ -87,50 +91,117 @@ func (s *Store) StatusEdits(ctx context.Context, statusID int64) ([]*model.Statu
 
 // DeleteStatus removes the status and its boosts; favourites, bookmarks,
 // pins, mentions, tags, history and notifications go with them (ON DELETE
-// CASCADE). Counters are fixed before the rows go.
+// CASCADE). The counters change by what the transaction deleted (DELETE
+// ... RETURNING), never by what it read before: two deletions of the same
+// status at once take it away once and count it once, the second is
+// model.ErrNotFound.
+//
+// With row locks, the rows are locked boosted status first, boost second,
+// as a new boost locks them: a boost being undone locks the status it
+// boosts before itself; a status being deleted locks itself (keeping new
+// boosts out) before its boosts go.
 func (s *Store) DeleteStatus(ctx context.Context, id int64) error {
 	err := s.tx(ctx, func(c conn) error {
-		var st model.Status
-		err := c.row(ctx, `SELECT account_id, visibility, in_reply_to_id, reblog_of_id FROM statuses WHERE id = $1`, id).
-			Scan(&st.AccountID, &st.Visibility, idCol{&st.InReplyToID}, idCol{&st.ReblogOfID})
+		if err := lockForDelete(ctx, c, id); err != nil {
+			return err
+		}
+		gone, err := deleteStatuses(ctx, c, `DELETE FROM statuses WHERE reblog_of_id = $1`, id)
 		if err != nil {
 			return err
 		}
-		if err := uncountStatus(ctx, c, id, &st); err != nil {
+		self, err := deleteStatuses(ctx, c, `DELETE FROM statuses WHERE id = $1`, id)
+		if err != nil {
 			return err
 		}
-		if _, err := c.exec(ctx, `DELETE FROM statuses WHERE reblog_of_id = $1`, id); err != nil {
+		if len(self) == 0 {
+			return sql.ErrNoRows
+		}
+		if err := uncountThread(ctx, c, self[0]); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM statuses WHERE id = $1`, id)
-		return err
+		return uncountAuthors(ctx, c, append(gone, self...))
 	})
 	return s.fail(opID("delete status", id), err)
 }
 
-// uncountStatus undoes what status id and its boosts added to counters. The
-// authors' last_status_at is recomputed without them.
-func uncountStatus(ctx context.Context, c conn, id int64, st *model.Status) error {
-	_, err := c.exec(ctx, `UPDATE accounts SET
-		statuses_count = statuses_count - (SELECT COUNT(*) FROM statuses s
-			WHERE s.account_id = accounts.id AND (s.id = $1 OR s.reblog_of_id = $1)
-			AND s.visibility IN (`+countedVisibility+`)),
-		last_status_at = (SELECT s.created_at FROM statuses s
-			WHERE s.account_id = accounts.id AND s.visibility IN (`+countedVisibility+`)
-			AND s.id <> $1 AND (s.reblog_of_id IS NULL OR s.reblog_of_id <> $1)
-			ORDER BY s.id DESC LIMIT 1)
-		WHERE id IN (SELECT account_id FROM statuses WHERE id = $1 OR reblog_of_id = $1)`, id)
-	if err != nil {
-		return err
+// lockForDelete takes the row locks DeleteStatus needs before it deletes
+// status id (with row locks only; a missing status is not an error here).
+func lockForDelete(ctx context.Context, c conn, id int64) error {
+	if !c.d.RowLocks {
+		return nil
 	}
-	if st.ReblogOfID != 0 {
-		if _, err := c.exec(ctx, `UPDATE statuses SET reblogs_count = reblogs_count - 1 WHERE id = $1`, st.ReblogOfID); err != nil {
+	var reblogOf int64
+	err := c.row(ctx, `SELECT reblog_of_id FROM statuses WHERE id = $1`, id).Scan(idCol{&reblogOf})
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case reblogOf != 0:
+		return c.lock(ctx, "statuses", forNoKeyUpdate, reblogOf)
+	}
+	return c.lock(ctx, "statuses", forUpdate, id)
+}
+
+// deletedStatus is what the counters need of a deleted status.
+type deletedStatus struct {
+	accountID, inReplyToID, reblogOfID int64
+	visibility                         model.Visibility
+	createdAt                          int64
+}
+
+// deleteStatuses runs a DELETE on statuses and returns the rows it deleted.
+func deleteStatuses(ctx context.Context, c conn, query string, args ...any) ([]deletedStatus, error) {
+	rows, err := c.query(ctx, query+` RETURNING account_id, in_reply_to_id, reblog_of_id, visibility, created_at`, args...)
+	return collect(rows, err, func(r rowScanner) (deletedStatus, error) {
+		var d deletedStatus
+		err := r.Scan(&d.accountID, idCol{&d.inReplyToID}, idCol{&d.reblogOfID}, &d.visibility, &d.createdAt)
+		return d, err
+	})
+}
+
+// uncountThread takes a deleted status off the counters of the status it
+// boosted or replied to.
+func uncountThread(ctx context.Context, c conn, d deletedStatus) error {
+	if d.reblogOfID != 0 {
+		if _, err := c.exec(ctx, `UPDATE statuses SET reblogs_count = reblogs_count - 1 WHERE id = $1`, d.reblogOfID); err != nil {
 			return err
 		}
 	}
-	if st.InReplyToID != 0 && distributable(st) {
-		_, err := c.exec(ctx, `UPDATE statuses SET replies_count = replies_count - 1 WHERE id = $1`, st.InReplyToID)
+	if d.inReplyToID != 0 && distributable(&model.Status{Visibility: d.visibility}) {
+		_, err := c.exec(ctx, `UPDATE statuses SET replies_count = replies_count - 1 WHERE id = $1`, d.inReplyToID)
 		return err
+	}
+	return nil
+}
+
+// uncountAuthors takes deleted statuses off their authors' statuses_count,
+// one account at a time in ascending ID order. last_status_at is read again
+// from the statuses left only where a deleted status was the newest.
+func uncountAuthors(ctx context.Context, c conn, gone []deletedStatus) error {
+	type tally struct{ n, newest int64 }
+	by := map[int64]*tally{}
+	for _, d := range gone {
+		if !counted(&model.Status{Visibility: d.visibility}) {
+			continue
+		}
+		t := by[d.accountID]
+		if t == nil {
+			t = &tally{}
+			by[d.accountID] = t
+		}
+		t.n++
+		t.newest = max(t.newest, d.createdAt)
+	}
+	for _, id := range slices.Sorted(maps.Keys(by)) {
+		_, err := c.exec(ctx, `UPDATE accounts SET statuses_count = statuses_count - $2,
+			last_status_at = CASE WHEN last_status_at > $3 THEN last_status_at ELSE
+				(SELECT s.created_at FROM statuses s WHERE s.account_id = $1
+				AND s.visibility IN (`+countedVisibility+`) ORDER BY s.id DESC LIMIT 1) END
+			WHERE id = $1`, id, by[id].n, by[id].newest)
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/roost-social/roost/internal/model"
@@ -18,12 +20,81 @@ func scanNotification(sc rowScanner) (*model.Notification, error) {
 }
 
 func (s *Store) CreateNotification(ctx context.Context, n *model.Notification) error {
-	n.CreatedAt = s.orNow(n.CreatedAt)
-	n.ID = newID(n.ID, n.CreatedAt)
-	_, err := s.conn().exec(ctx, `INSERT INTO notifications (id, account_id, from_id, type, status_id, created_at, dismissed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		n.ID, n.AccountID, n.FromID, string(n.Type), nullID(n.StatusID), micros(n.CreatedAt), nullMicros(n.DismissedAt))
-	return s.fail("create notification", err)
+	return s.fail("create notification", s.insertNotifications(ctx, s.conn(), []*model.Notification{n}))
+}
+
+// CreateNotifications inserts ns in one transaction, a few hundred rows to
+// a statement.
+func (s *Store) CreateNotifications(ctx context.Context, ns []*model.Notification) error {
+	switch len(ns) {
+	case 0:
+		return nil
+	case 1: // one statement is a transaction already
+		return s.CreateNotification(ctx, ns[0])
+	}
+	err := s.tx(ctx, func(c conn) error {
+		for len(ns) > 0 {
+			part := ns[:min(len(ns), notificationBatch)]
+			ns = ns[len(part):]
+			if err := s.insertNotifications(ctx, c, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s.fail("create notifications", err)
+}
+
+// notificationBatch is how many notifications one INSERT writes: 7
+// parameters each stay well under every database's limit.
+const notificationBatch = 200
+
+func (s *Store) insertNotifications(ctx context.Context, c conn, ns []*model.Notification) error {
+	var a args
+	var b strings.Builder
+	b.WriteString(`INSERT INTO notifications (id, account_id, from_id, type, status_id, created_at, dismissed_at) VALUES `)
+	for i, n := range ns {
+		n.CreatedAt = s.orNow(n.CreatedAt)
+		n.ID = newID(n.ID, n.CreatedAt)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s)", a.add(n.ID), a.add(n.AccountID), a.add(n.FromID),
+			a.add(string(n.Type)), a.add(nullID(n.StatusID)), a.add(micros(n.CreatedAt)), a.add(nullMicros(n.DismissedAt)))
+	}
+	_, err := c.exec(ctx, b.String(), a...)
+	return err
+}
+
+// NotificationRecipients reads the recipients' accounts with the blocks
+// either way and the recipients' unexpired mutes of fromID.
+func (s *Store) NotificationRecipients(ctx context.Context, fromID int64, ids []int64) (map[int64]store.NotificationRecipient, error) {
+	out := make(map[int64]store.NotificationRecipient, len(ids))
+	for _, part := range chunks(ids) {
+		a := args{fromID, micros(s.now())}
+		q := `SELECT a.id, a.domain = '', a.suspended_at IS NOT NULL,
+				EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_id = $1)
+				OR EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_id = a.id),
+				m.notifications
+			FROM accounts a LEFT JOIN mutes m ON m.account_id = a.id AND m.target_id = $1
+				AND (m.expires_at IS NULL OR m.expires_at > $2)
+			WHERE a.id IN (` + a.list(part) + `)`
+		rows, err := s.conn().query(ctx, q, a...)
+		list, err := collect(rows, err, func(r rowScanner) (store.NotificationRecipient, error) {
+			var n store.NotificationRecipient
+			var mute sql.NullBool
+			err := r.Scan(&n.ID, &n.Local, &n.Suspended, &n.Blocked, &mute)
+			n.Muting, n.MutingNotifications = mute.Valid, mute.Bool
+			return n, err
+		})
+		if err != nil {
+			return nil, s.fail("notification recipients", err)
+		}
+		for _, n := range list {
+			out[n.ID] = n
+		}
+	}
+	return out, nil
 }
 
 // typeList adds the types and returns their placeholders.

@@ -2,20 +2,45 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
 )
 
-// recountFollows recomputes both follow counters of accounts a and b from
-// the follows table. Counting keeps every path (follow, accept, unfollow,
-// block) correct without reasoning about the previous state.
-func recountFollows(ctx context.Context, c conn, a, b int64) error {
+// Follow counters change by what each transaction changed in follows: a
+// follow accepted or made adds one to its follower's following_count and
+// its target's followers_count, one taken away takes one off. Every change
+// to the follows between two accounts first locks both accounts' rows (with
+// row locks), so that transactions changing the same follow take turns and
+// each reads the follow as the one before left it.
+
+// lockPair locks the rows of accounts a and b for a change to the follows
+// between them.
+func lockPair(ctx context.Context, c conn, a, b int64) error {
+	return c.lock(ctx, "accounts", forNoKeyUpdate, a, b)
+}
+
+// countFollow adds delta to follower's following_count and target's
+// followers_count.
+func countFollow(ctx context.Context, c conn, follower, target int64, delta int) error {
+	if delta == 0 {
+		return nil
+	}
 	_, err := c.exec(ctx, `UPDATE accounts SET
-		following_count = (SELECT COUNT(*) FROM follows f WHERE f.account_id = accounts.id AND f.pending = FALSE),
-		followers_count = (SELECT COUNT(*) FROM follows f WHERE f.target_id = accounts.id AND f.pending = FALSE)
-		WHERE id IN ($1, $2)`, a, b)
+		following_count = following_count + CASE WHEN id = $1 THEN $3 ELSE 0 END,
+		followers_count = followers_count + CASE WHEN id = $2 THEN $3 ELSE 0 END
+		WHERE id IN ($1, $2)`, follower, target, delta)
 	return err
+}
+
+// accepted is whether a follow counts: 1 for an accepted one, else 0.
+func accepted(exists, pending bool) int {
+	if exists && !pending {
+		return 1
+	}
+	return 0
 }
 
 // PutFollow upserts on (AccountID, TargetID). An accepted follow stays
@@ -25,7 +50,17 @@ func (s *Store) PutFollow(ctx context.Context, f *model.Follow) error {
 	f.CreatedAt = s.orNow(f.CreatedAt)
 	id := newID(f.ID, f.CreatedAt)
 	err := s.tx(ctx, func(c conn) error {
-		err := c.row(ctx, `INSERT INTO follows (id, account_id, target_id, reblogs, notify, pending, uri, created_at)
+		if err := lockPair(ctx, c, f.AccountID, f.TargetID); err != nil {
+			return err
+		}
+		var was bool
+		err := c.row(ctx, `SELECT pending FROM follows WHERE account_id = $1 AND target_id = $2`,
+			f.AccountID, f.TargetID).Scan(&was)
+		existed := err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		err = c.row(ctx, `INSERT INTO follows (id, account_id, target_id, reblogs, notify, pending, uri, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (account_id, target_id) DO UPDATE SET reblogs = excluded.reblogs,
 				notify = excluded.notify, pending = follows.pending AND excluded.pending,
@@ -36,7 +71,7 @@ func (s *Store) PutFollow(ctx context.Context, f *model.Follow) error {
 		if err != nil {
 			return err
 		}
-		return recountFollows(ctx, c, f.AccountID, f.TargetID)
+		return countFollow(ctx, c, f.AccountID, f.TargetID, accepted(true, f.Pending)-accepted(existed, was))
 	})
 	return s.fail("put follow", err)
 }
@@ -57,12 +92,15 @@ func (s *Store) Follow(ctx context.Context, accountID, targetID int64) (*model.F
 // AcceptFollow fails with model.ErrNotFound unless a request is pending.
 func (s *Store) AcceptFollow(ctx context.Context, accountID, targetID int64) error {
 	err := s.tx(ctx, func(c conn) error {
+		if err := lockPair(ctx, c, accountID, targetID); err != nil {
+			return err
+		}
 		n, err := c.affected(ctx, `UPDATE follows SET pending = FALSE
 			WHERE account_id = $1 AND target_id = $2 AND pending = TRUE`, accountID, targetID)
 		if err = noRow(n, err); err != nil {
 			return err
 		}
-		return recountFollows(ctx, c, accountID, targetID)
+		return countFollow(ctx, c, accountID, targetID, 1)
 	})
 	return s.fail("accept follow", err)
 }
@@ -70,14 +108,38 @@ func (s *Store) AcceptFollow(ctx context.Context, accountID, targetID int64) err
 func (s *Store) DeleteFollow(ctx context.Context, accountID, targetID int64) (bool, error) {
 	var removed bool
 	err := s.tx(ctx, func(c conn) error {
-		n, err := c.affected(ctx, `DELETE FROM follows WHERE account_id = $1 AND target_id = $2`, accountID, targetID)
-		if err != nil || n == 0 {
+		if err := lockPair(ctx, c, accountID, targetID); err != nil {
 			return err
 		}
-		removed = true
-		return recountFollows(ctx, c, accountID, targetID)
+		n, err := deleteFollows(ctx, c, `DELETE FROM follows WHERE account_id = $1 AND target_id = $2`, accountID, targetID)
+		removed = n > 0
+		return err
 	})
 	return removed, s.fail("delete follow", err)
+}
+
+// deleteFollows runs a DELETE on follows, takes the accepted follows it
+// deleted off the counters and says how many rows it deleted.
+func deleteFollows(ctx context.Context, c conn, query string, args ...any) (int, error) {
+	type gone struct {
+		account, target int64
+		pending         bool
+	}
+	rows, err := c.query(ctx, query+` RETURNING account_id, target_id, pending`, args...)
+	list, err := collect(rows, err, func(r rowScanner) (gone, error) {
+		var g gone
+		err := r.Scan(&g.account, &g.target, &g.pending)
+		return g, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, g := range list {
+		if err := countFollow(ctx, c, g.account, g.target, -accepted(true, g.pending)); err != nil {
+			return 0, err
+		}
+	}
+	return len(list), nil
 }
 
 // followList lists the accounts on one side of follows, keyed by follow ID:
@@ -122,15 +184,16 @@ func (s *Store) NotifyingFollowerIDs(ctx context.Context, targetID int64) ([]int
 func (s *Store) PutBlock(ctx context.Context, accountID, targetID int64) error {
 	now := s.now().UTC()
 	err := s.tx(ctx, func(c conn) error {
+		if err := lockPair(ctx, c, accountID, targetID); err != nil {
+			return err
+		}
 		if _, err := c.exec(ctx, `INSERT INTO blocks (id, account_id, target_id, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (account_id, target_id) DO NOTHING`, model.NewID(now), accountID, targetID, micros(now)); err != nil {
 			return err
 		}
-		if _, err := c.exec(ctx, `DELETE FROM follows WHERE (account_id = $1 AND target_id = $2)
-			OR (account_id = $2 AND target_id = $1)`, accountID, targetID); err != nil {
-			return err
-		}
-		return recountFollows(ctx, c, accountID, targetID)
+		_, err := deleteFollows(ctx, c, `DELETE FROM follows WHERE (account_id = $1 AND target_id = $2)
+			OR (account_id = $2 AND target_id = $1)`, accountID, targetID)
+		return err
 	})
 	return s.fail("put block", err)
 }

@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,8 +49,17 @@ type Dialect struct {
 	// MigrationLock is run first in the migration transaction to keep other
 	// migrators out; empty when the transaction itself is exclusive.
 	MigrationLock string
+	// RowLocks has the transactions that read rows before they change what
+	// depends on them (follows and their counters, a status and its boosts)
+	// lock those rows first, as PostgreSQL needs at READ COMMITTED. SQLite
+	// leaves it off: its writers hold the database's write lock from BEGIN
+	// (_txlock=immediate), which keeps them apart already.
+	RowLocks bool
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(error) bool
+	// IsForeignKeyViolation reports whether err is a write referring to a
+	// row that is not there (a boost of a status deleted meanwhile).
+	IsForeignKeyViolation func(error) bool
 }
 
 // Store implements store.Store over a *sql.DB.
@@ -99,19 +109,30 @@ type querier interface {
 // conn runs queries in the dialect's placeholder style, through the
 // statement cache when there is one, inside a transaction when tx is set.
 type conn struct {
-	db    querier
-	tx    *sql.Tx
-	d     *Dialect
-	stmts *stmtCache
+	db     querier
+	tx     *sql.Tx
+	d      *Dialect
+	stmts  *stmtCache
+	missed *missed // in a transaction: the queries it found unprepared
 }
 
-// stmt returns a cached prepared statement for query, or nil.
+// stmt returns a cached prepared statement for query, or nil. In a
+// transaction it only uses a statement prepared already, bound to the
+// transaction's connection; one not prepared yet runs as it is, and is
+// prepared after the transaction (see stmtCache).
 func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
-	st := c.stmts.get(ctx, query)
-	if st != nil && c.tx != nil {
-		return c.tx.StmtContext(ctx, st)
+	if c.stmts == nil {
+		return nil
 	}
-	return st
+	if c.tx == nil {
+		return c.stmts.get(ctx, query)
+	}
+	st, ok := c.stmts.lookup(query)
+	if !ok {
+		c.missed.add(query)
+		return nil
+	}
+	return c.tx.StmtContext(ctx, st)
 }
 
 func (c conn) q() querier {
@@ -154,9 +175,36 @@ func (c conn) affected(ctx context.Context, query string, args ...any) (int64, e
 	return res.RowsAffected()
 }
 
+// Row lock strengths: forUpdate for a row about to be deleted (it also
+// keeps new rows from referring to it), forNoKeyUpdate for one whose
+// counters are about to change (rows may still refer to it meanwhile).
+const (
+	forUpdate      = "FOR UPDATE"
+	forNoKeyUpdate = "FOR NO KEY UPDATE"
+)
+
+// lock takes row locks of strength mode on the rows of table with the
+// given ids, in ascending ID order so that two transactions locking some
+// of the same rows cannot deadlock. It does nothing unless the dialect
+// wants row locks. Rows that are not there are not an error.
+func (c conn) lock(ctx context.Context, table, mode string, ids ...int64) error {
+	if !c.d.RowLocks || len(ids) == 0 {
+		return nil
+	}
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var a args
+	// LockRows runs above the sort: rows are locked in ORDER BY order.
+	_, err := scanIDs(c.query(ctx, `SELECT id FROM `+table+` WHERE id IN (`+a.list(ids)+`) ORDER BY id `+mode, a...))
+	return err
+}
+
 func (s *Store) conn() conn { return conn{db: s.db, d: &s.d, stmts: s.stmts} }
 
-// tx runs fn in a transaction, committed when fn returns nil.
+// tx runs fn in a transaction, committed when fn returns nil. The
+// statements it ran unprepared are prepared afterwards, when no connection
+// is held.
 func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -164,6 +212,10 @@ func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
 	}
 	c := s.conn()
 	c.tx = tx
+	if s.stmts != nil {
+		c.missed = &missed{}
+		defer func() { s.stmts.prepare(ctx, c.missed.queries) }()
+	}
 	if err := fn(c); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -187,8 +239,9 @@ func (d *Dialect) rebind(q string) string {
 	return string(b)
 }
 
-// fail wraps err with the operation, mapping a missing row to
-// model.ErrNotFound and a unique violation to model.ErrConflict. Driver
+// fail wraps err with the operation, mapping a missing row (or a reference
+// to one) to model.ErrNotFound and a unique violation to
+// model.ErrConflict. Driver
 // messages never reach a client: adapters show only the kind.
 func (s *Store) fail(op string, err error) error {
 	switch {
@@ -198,6 +251,8 @@ func (s *Store) fail(op string, err error) error {
 		return fmt.Errorf("store: %s: %w", op, model.ErrNotFound)
 	case s.d.IsUniqueViolation != nil && s.d.IsUniqueViolation(err):
 		return fmt.Errorf("store: %s: %w", op, model.ErrConflict)
+	case s.d.IsForeignKeyViolation != nil && s.d.IsForeignKeyViolation(err):
+		return fmt.Errorf("store: %s: %w", op, model.ErrNotFound)
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
 }

@@ -187,24 +187,26 @@ func distributable(st *model.Status) bool {
 	return st.Visibility == model.VisibilityPublic || st.Visibility == model.VisibilityUnlisted
 }
 
+// countNewStatus counts st where it is counted: first the status it boosts
+// or replies to, then its author, the order DeleteStatus locks them in.
 func (s *Store) countNewStatus(ctx context.Context, c conn, st *model.Status) error {
-	if counted(st) {
-		if _, err := c.exec(ctx, `UPDATE accounts SET statuses_count = statuses_count + 1,
-			last_status_at = CASE WHEN last_status_at IS NULL OR last_status_at < $2 THEN $2 ELSE last_status_at END
-			WHERE id = $1`, st.AccountID, micros(st.CreatedAt)); err != nil {
-			return err
-		}
-	}
 	if st.ReblogOfID != 0 {
 		if _, err := c.exec(ctx, `UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, st.ReblogOfID); err != nil {
 			return err
 		}
 	}
 	if st.InReplyToID != 0 && distributable(st) {
-		_, err := c.exec(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, st.InReplyToID)
-		return err
+		if _, err := c.exec(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, st.InReplyToID); err != nil {
+			return err
+		}
 	}
-	return nil
+	if !counted(st) {
+		return nil
+	}
+	_, err := c.exec(ctx, `UPDATE accounts SET statuses_count = statuses_count + 1,
+		last_status_at = CASE WHEN last_status_at IS NULL OR last_status_at < $2 THEN $2 ELSE last_status_at END
+		WHERE id = $1`, st.AccountID, micros(st.CreatedAt))
+	return err
 }
 
 func (s *Store) Status(ctx context.Context, id int64) (*model.Status, error) {

@@ -88,12 +88,19 @@ func Run(t *testing.T, open Opener) {
 		{"Mutes", testMutes},
 		{"Relationships", testRelationships},
 		{"Notifications", testNotifications},
+		{"CreateNotifications", testCreateNotifications},
+		{"NotificationRecipients", testNotificationRecipients},
 		{"OAuth", testOAuth},
 		{"AuthCodeOnce", testAuthCodeOnce},
 		{"Markers", testMarkers},
 		{"Preferences", testPreferences},
 		{"InstanceFigures", testInstanceFigures},
 		{"Shredding", testShredding},
+		{"ParallelWritesFromCold", testParallelWritesFromCold},
+		{"ConcurrentFavourites", testConcurrentFavourites},
+		{"ConcurrentBoosts", testConcurrentBoosts},
+		{"ConcurrentReplies", testConcurrentReplies},
+		{"ConcurrentFollows", testConcurrentFollows},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
