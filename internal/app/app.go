@@ -1,8 +1,8 @@
 // Package app wires Roost together from a *config.Config: the data
 // directory, the key store, the master key and the vault, the SQLite or
 // PostgreSQL store with its migrations, core's Service, the durable job
-// queue and the one http.Handler that serves the Mastodon API and Roost's
-// own small pages. It owns the order things open and close in, and the HTTP
+// queue and the one http.Handler that serves the Mastodon API, the
+// ActivityPub routes and Roost's own small pages. It owns the order things open and close in, and the HTTP
 // server's timeouts and graceful shutdown. It holds no business logic.
 package app
 
@@ -20,6 +20,7 @@ import (
 
 	"github.com/roost-social/roost/internal/config"
 	"github.com/roost-social/roost/internal/core"
+	"github.com/roost-social/roost/internal/federation"
 	"github.com/roost-social/roost/internal/jobs"
 	"github.com/roost-social/roost/internal/mastoapi"
 	"github.com/roost-social/roost/internal/model"
@@ -37,6 +38,9 @@ type Options struct {
 	// Passphrase is asked for when the master key file is sealed; nil means
 	// no one can be asked, and a sealed key cannot be opened.
 	Passphrase func() ([]byte, error)
+	// Version is the build's version, which NodeInfo reports; "" reports
+	// "unknown".
+	Version string
 }
 
 // App is an opened Roost: storage migrated, services built, ready to serve.
@@ -48,6 +52,7 @@ type App struct {
 	svc     *core.Service
 	queue   *jobs.Queue
 	handler http.Handler
+	version string
 	// NewMasterKey is true when this Open generated the master key file.
 	NewMasterKey bool
 }
@@ -59,7 +64,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	a = &App{cfg: cfg, log: o.Logger}
+	a = &App{cfg: cfg, log: o.Logger, version: o.Version}
 	if err := prepareDataDir(cfg.DataDir, a.log); err != nil {
 		return nil, err
 	}
@@ -121,6 +126,7 @@ func Settings(cfg *config.Config) core.Settings {
 
 func (a *App) newHandler() http.Handler {
 	api := mastoapi.New(a.svc, mastoapi.Options{Logger: a.log})
+	fed := federation.New(a.svc, federation.Options{Logger: a.log, Version: a.version})
 	s := &site{
 		title:   a.cfg.Instance.Title,
 		domain:  a.cfg.Domain,
@@ -130,7 +136,7 @@ func (a *App) newHandler() http.Handler {
 		log:     a.log,
 		landing: parseLanding(),
 	}
-	return newHandler(s, api)
+	return newHandler(s, api, fed.Register)
 }
 
 // Service returns the use cases, for the admin commands.

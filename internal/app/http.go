@@ -24,10 +24,14 @@ type site struct {
 	landing *template.Template
 }
 
-// newHandler combines the Mastodon API with the few pages Roost serves
-// itself, behind the security headers and panic recovery.
-func newHandler(s *site, api http.Handler) http.Handler {
+// newHandler combines the Mastodon API, the routes each of extra registers
+// (federation's) and the few pages Roost serves itself, behind the
+// security headers and panic recovery.
+func newHandler(s *site, api http.Handler, extra ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
+	for _, register := range extra {
+		register(mux)
+	}
 	mux.HandleFunc("GET /{$}", s.landingPage)
 	mux.HandleFunc("GET /health", s.health)
 	mux.Handle("GET /avatars/original/missing.png", pngHandler("static/avatar-missing.png"))

@@ -95,6 +95,8 @@ var rules = []rule{
 	{"internal/model", []string{module}, "model imports nothing from the project"},
 	{"internal/mastoapi", []string{"database/sql", module + "internal/store/sqlite", module + "internal/store/postgres", module + "internal/store/sqlstore", module + "internal/vault"},
 		"adapters go through core, never a store implementation or the vault"},
+	{"internal/federation", []string{"database/sql", module + "internal/store/sqlite", module + "internal/store/postgres", module + "internal/store/sqlstore", module + "internal/vault"},
+		"federation is an adapter: it goes through core, never a store implementation or the vault"},
 	{"internal/store/sqlstore", []string{"net/http"}, "storage knows nothing of HTTP"},
 	{"internal/store/sqlite", []string{"net/http"}, "storage knows nothing of HTTP"},
 	{"internal/store/postgres", []string{"net/http"}, "storage knows nothing of HTTP"},

@@ -98,6 +98,7 @@ func migrateCmd(*flag.FlagSet) runFunc {
 func (r *runner) openApp(ctx context.Context, cfg *config.Config, level string) (*app.App, error) {
 	return app.Open(ctx, cfg, app.Options{
 		Logger:     r.logger(level),
+		Version:    versionString(),
 		MasterKey:  r.getenv("ROOST_MASTER_KEY"),
 		Passphrase: r.passphrase("Passphrase for the master key: "),
 	})
