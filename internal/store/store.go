@@ -30,6 +30,8 @@ type Store interface {
 	Notifications
 	OAuth
 	Misc
+	Federation
+	Moderation
 	// Close releases the database.
 	Close() error
 }

@@ -1,0 +1,5 @@
+package store
+
+// Moderation stores instance and per-user domain blocks.
+type Moderation interface {
+}
