@@ -6,7 +6,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -14,32 +16,63 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrations returns the schema changes in order, written for d. Files are
-// named NNNN_what.sql and applied in name order; a file is never edited once
-// released, only followed by a new one.
-func migrations(d *Dialect) ([]string, error) {
+// migration is one embedded schema change.
+type migration struct {
+	version int
+	script  string
+}
+
+// migrations returns the schema changes in version order, written for d.
+// Files are named NNNN_what.sql; the version is NNNN, so a database records
+// what it ran by number, not by position, and a file added out of order can
+// never be mistaken for another. A file is never edited once released, only
+// followed by a new one.
+func migrations(d *Dialect) ([]migration, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	r := strings.NewReplacer("{{pk}}", d.PK, "{{blob}}", d.Blob)
-	out := make([]string, 0, len(names))
+	out := make([]migration, 0, len(names))
+	seen := map[int]string{}
 	for _, n := range names {
+		v, err := migrationVersion(n)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", prev, n, v)
+		}
+		seen[v] = n
 		b, err := migrationFiles.ReadFile(n)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r.Replace(string(b)))
+		out = append(out, migration{version: v, script: r.Replace(string(b))})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	return out, nil
 }
 
-// SchemaVersion is the version Migrate brings a schema to: the number of
-// embedded migrations.
+// migrationVersion parses the NNNN of migrations/NNNN_what.sql.
+func migrationVersion(name string) (int, error) {
+	base := path.Base(name)
+	num, _, ok := strings.Cut(base, "_")
+	v, err := strconv.Atoi(num)
+	if !ok || err != nil || v <= 0 {
+		return 0, fmt.Errorf("migration %s: name must start with a positive number and '_'", base)
+	}
+	return v, nil
+}
+
+// SchemaVersion is the version Migrate brings a schema to: the highest
+// embedded migration number.
 func SchemaVersion() int {
-	names, _ := fs.Glob(migrationFiles, "migrations/*.sql") // a valid, constant pattern
-	return len(names)
+	ms, err := migrations(&Dialect{})
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
 }
 
 // Migrate brings db's schema up to date. It is idempotent: each migration
@@ -56,9 +89,9 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 	if _, err := db.ExecContext(ctx, table); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	for i, step := range steps {
-		if err := migrateStep(ctx, db, &d, i+1, step); err != nil {
-			return fmt.Errorf("store: migration %d: %w", i+1, err)
+	for _, m := range steps {
+		if err := migrateStep(ctx, db, &d, m.version, m.script); err != nil {
+			return fmt.Errorf("store: migration %d: %w", m.version, err)
 		}
 	}
 	return nil

@@ -55,9 +55,33 @@ func TestMigrationsSubstituteEveryPlaceholder(t *testing.T) {
 	if err != nil || len(steps) == 0 || len(steps) != SchemaVersion() {
 		t.Fatalf("migrations: %d (schema version %d), %v", len(steps), SchemaVersion(), err)
 	}
-	for i, s := range steps {
-		if strings.Contains(s, "{{") {
-			t.Errorf("migration %d keeps a placeholder", i+1)
+	for _, m := range steps {
+		if strings.Contains(m.script, "{{") {
+			t.Errorf("migration %d keeps a placeholder", m.version)
+		}
+	}
+}
+
+// A database records migrations by the number in their file name, so the
+// embedded versions must be exactly 1..N, and names must parse.
+func TestMigrationVersionsAreFileNumbers(t *testing.T) {
+	steps, err := migrations(&Dialect{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range steps {
+		if m.version != i+1 {
+			t.Errorf("migration at position %d has version %d: numbers must run 1..N without gaps", i+1, m.version)
+		}
+	}
+	for name, want := range map[string]int{"migrations/0004_domain_blocks.sql": 4, "0012_x.sql": 12} {
+		if v, err := migrationVersion(name); err != nil || v != want {
+			t.Errorf("migrationVersion(%q) = %d, %v; want %d", name, v, err, want)
+		}
+	}
+	for _, bad := range []string{"migrations/init.sql", "0000_zero.sql", "x1_a.sql", "0003.sql"} {
+		if _, err := migrationVersion(bad); err == nil {
+			t.Errorf("migrationVersion(%q) accepted a bad name", bad)
 		}
 	}
 }
