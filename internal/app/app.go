@@ -126,7 +126,7 @@ func Settings(cfg *config.Config) core.Settings {
 
 func (a *App) newHandler() http.Handler {
 	api := mastoapi.New(a.svc, mastoapi.Options{Logger: a.log})
-	fed := federation.New(a.svc, federation.Options{Logger: a.log, Version: a.version})
+	fed := federation.New(a.svc, federation.Options{Logger: a.log, Version: a.version, Requester: a.wireRemote()})
 	s := &site{
 		title:   a.cfg.Instance.Title,
 		domain:  a.cfg.Domain,

@@ -22,6 +22,7 @@ func adminCommands() []*command {
 		{name: "list-users", summary: "list local users, newest first", setup: listUsersCmd},
 		{name: "approve", args: "USER", nargs: 1, summary: "approve a user who signed up while sign-ups need approval", setup: approveCmd},
 		{name: "suspend", args: "USER", nargs: 1, summary: "suspend an account and sign it out everywhere", setup: suspendCmd},
+		{name: "domain-block", summary: "block domains: add, remove, list, import, export", sub: domainBlockCommands()},
 	}
 }
 

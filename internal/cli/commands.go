@@ -17,7 +17,7 @@ type command struct {
 	name    string
 	args    string // the positional arguments, for the usage line
 	summary string
-	nargs   int // exact number of positional arguments
+	nargs   int // exact number of positional arguments; below 0, any (the command checks)
 	// setup registers the command's own flags on fs and returns what runs
 	// once they are parsed.
 	setup func(fs *flag.FlagSet) runFunc
@@ -50,7 +50,7 @@ func findCommand(cmds []*command, name string) *command {
 }
 
 func (c *command) checkArgs(pos []string) error {
-	if len(pos) != c.nargs {
+	if c.nargs >= 0 && len(pos) != c.nargs {
 		if c.nargs == 0 {
 			return usagef("unexpected argument %q", pos[0])
 		}

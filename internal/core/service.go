@@ -41,11 +41,13 @@ type Options struct {
 
 // Service runs the use cases. It is safe for concurrent use.
 type Service struct {
-	store store.Store
-	vault *vault.Vault
-	set   Settings
-	now   func() time.Time
-	login *loginThrottle
+	store   store.Store
+	vault   *vault.Vault
+	set     Settings
+	now     func() time.Time
+	login   *loginThrottle
+	domains domainCache // instance domain blocks, cached per node (see domainblocks.go)
+	fetch   Fetcher     // remote documents; nil until SetFetcher (see remote.go)
 }
 
 // New returns a Service.

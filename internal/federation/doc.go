@@ -43,8 +43,10 @@
 // ones, whoever asks. Followers and following give their totals only, as
 // Mastodon does when an account hides its network. A followers-only or
 // direct status fetched without a verified signature is 401 ("authorized
-// fetch"); verifying signed fetches needs the remote key fetching of the
-// inbox half, so Options.Requester is the seam where it will plug in, and
-// until then every fetch is anonymous. Nothing here logs a requester's
+// fetch"); Options.Requester verifies the signature (requester.go: the
+// key is looked up, or fetched once, through core) and names the remote
+// account whose visibility rights apply. Outbound fetches are signed as the
+// instance actor (fetch.go), RFC 9421 first, draft-cavage on a 401, with the
+// choice remembered per host. Nothing here logs a requester's
 // address or sets a cookie.
 package federation

@@ -31,8 +31,7 @@ type Options struct {
 	Logger *slog.Logger
 	// Requester verifies signed fetches ("authorized fetch"). nil treats
 	// every request as unsigned, so followers-only and direct statuses are
-	// always 401: verifying needs remote key fetching, which comes with the
-	// inbox half.
+	// always 401; the app wires in NewRequester (requester.go).
 	Requester RequesterFunc
 	// Now is the clock, for NodeInfo's cache; nil means time.Now.
 	Now func() time.Time

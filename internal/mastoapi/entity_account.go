@@ -108,7 +108,7 @@ func (s *Server) renderAccount(a *model.Account) Account {
 	disc := a.Discoverable
 	out := Account{
 		ID: model.FormatID(a.ID), Username: a.Username, Acct: a.Acct(), URL: url, URI: uri,
-		DisplayName: a.DisplayName, Note: s.noteHTML(a.Note),
+		DisplayName: a.DisplayName, Note: s.accountNoteHTML(a),
 		Avatar: missing, AvatarStatic: missing, Header: header, HeaderStatic: header,
 		Locked: a.Locked, Fields: []AccountField{}, Emojis: []CustomEmoji{}, Bot: a.Bot,
 		Discoverable: &disc, Indexable: a.Discoverable && !a.NoIndex,
@@ -121,7 +121,7 @@ func (s *Server) renderAccount(a *model.Account) Account {
 		out.Noindex = &ni
 	}
 	for _, f := range a.Fields {
-		af := AccountField{Name: f.Name, Value: text.FieldHTML(f.Value)}
+		af := AccountField{Name: f.Name, Value: accountFieldHTML(a, f.Value)}
 		if f.VerifiedAt != nil {
 			v := mastoTime(*f.VerifiedAt)
 			af.VerifiedAt = &v

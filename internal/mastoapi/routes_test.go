@@ -112,6 +112,15 @@ var routeSpecs = map[string]routeSpec{
 	"GET /api/v1/markers":                              {auth: userAuth, scopes: "read:statuses", query: "timeline[]=home"},
 	"POST /api/v1/markers":                             {auth: userAuth, scopes: "write:statuses", params: []string{"home", "notifications"}},
 	"GET /api/v1/custom_emojis":                        {auth: noAuth},
+	"GET /api/v1/domain_blocks":                        {auth: userAuth, scopes: "read:blocks"},
+	"POST /api/v1/domain_blocks":                       {auth: userAuth, scopes: "write:blocks", params: []string{"domain"}, query: "domain=spam.example"},
+	"DELETE /api/v1/domain_blocks":                     {auth: userAuth, scopes: "write:blocks", params: []string{"domain"}, query: "domain=spam.example"},
+	"GET /api/v1/admin/domain_blocks":                  {auth: userAuth, scopes: "admin:read:domain_blocks"},
+	"GET /api/v1/admin/domain_blocks/{id}":             {auth: userAuth, scopes: "admin:read:domain_blocks"},
+	"POST /api/v1/admin/domain_blocks":                 {auth: userAuth, scopes: "admin:write:domain_blocks", params: []string{"domain", "severity", "reject_media", "reject_reports", "private_comment", "public_comment", "obfuscate"}},
+	"PUT /api/v1/admin/domain_blocks/{id}":             {auth: userAuth, scopes: "admin:write:domain_blocks", params: []string{"severity", "reject_media", "reject_reports", "private_comment", "public_comment", "obfuscate"}},
+	"DELETE /api/v1/admin/domain_blocks/{id}":          {auth: userAuth, scopes: "admin:write:domain_blocks"},
+	"GET /api/v2/search":                               {auth: publicAuth, scopes: "read:search", query: "q=bob"},
 	"/api/":                                            {auth: noAuth},
 }
 
@@ -150,6 +159,7 @@ func newRouteWorld(t *testing.T) *routeWorld {
 	if _, err := e.svc.UpdateProfile(context.Background(), &core.Auth{Account: w.alice}, core.ProfileUpdate{Locked: &locked}); err != nil {
 		t.Fatal(err)
 	}
+	w.promoteAlice(t)
 	w.full = w.token(t, strings.Join(core.KnownScopes, " "))
 	return w
 }
@@ -206,6 +216,8 @@ func (w *routeWorld) path(t *testing.T, pattern string) (method, path string) {
 			t.Fatal(err)
 		}
 		id = model.FormatID(w.carol.ID)
+	case strings.HasPrefix(path, "/api/v1/admin/domain_blocks/{id}"):
+		id = w.freshDomainBlock(t)
 	case strings.HasPrefix(path, "/api/v1/notifications/{id}"):
 		st := w.aliceStatus(t)
 		if _, err := w.svc.Favourite(ctx, w.bob.ID, st.Status.ID); err != nil {

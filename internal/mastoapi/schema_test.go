@@ -8,4 +8,4 @@ import (
 
 // loadSchema returns the Mastodon OpenAPI checker; openapi.Load skips the
 // test when the schema is absent (and fails it with ROOST_REQUIRE_SPEC=1).
-func loadSchema(t testing.TB) responseChecker { return openapi.Load(t) }
+func loadSchema(t testing.TB) responseChecker { return withAdminDomainBlocks(t, openapi.Load(t)) }

@@ -36,11 +36,11 @@ type Field struct {
 type Account struct {
 	ID           int64
 	Username     string
-	Domain       string // "" for local accounts
-	DisplayName  string // encrypted at rest
-	Note         string // bio as the user typed it (plain text); encrypted at rest
-	Fields       []Field
-	Locked       bool // follows need approval
+	Domain       string  // "" for local accounts
+	DisplayName  string  // encrypted at rest
+	Note         string  // local: bio as typed (plain text); remote: sanitized HTML. Encrypted at rest
+	Fields       []Field // local values are plain text, remote ones sanitized HTML
+	Locked       bool    // follows need approval
 	Bot          bool
 	Discoverable bool
 	NoIndex      bool

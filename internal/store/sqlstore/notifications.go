@@ -107,11 +107,13 @@ func typeList(a *args, types []model.NotificationType) string {
 }
 
 // Notifications leaves out notifications from accounts the recipient blocks
-// or mutes with notifications (while the mute lasts).
+// or mutes with notifications (while the mute lasts), and from accounts on
+// domains the recipient blocks.
 func (s *Store) Notifications(ctx context.Context, accountID int64, f store.NotificationFilter, p store.Page) ([]*model.Notification, error) {
 	a := args{accountID, micros(s.now())}
 	where := `n.account_id = $1 AND n.dismissed_at IS NULL
 		AND n.from_id NOT IN (SELECT target_id FROM blocks WHERE account_id = $1)
+		AND n.from_id NOT IN (` + domainBlockedBy + `)
 		AND n.from_id NOT IN (SELECT target_id FROM mutes WHERE account_id = $1 AND notifications = TRUE
 			AND (expires_at IS NULL OR expires_at > $2))`
 	if len(f.Types) > 0 {

@@ -7,8 +7,8 @@ import (
 	"github.com/roost-social/roost/internal/model"
 )
 
-// Relationships reads follows both ways, blocks both ways, mutes and notes
-// in four queries per chunk of targets. A note whose author's key was
+// Relationships reads follows both ways, blocks both ways, mutes and domain
+// blocks in one query per chunk of targets, and notes in another. A note whose author's key was
 // shredded reads as empty.
 func (s *Store) Relationships(ctx context.Context, accountID int64, targetIDs []int64) ([]*model.Relationship, error) {
 	byID := make(map[int64]*model.Relationship, len(targetIDs))
@@ -35,7 +35,9 @@ func (s *Store) readRelationships(ctx context.Context, me int64, ids []int64, by
 		UNION ALL SELECT 'block', account_id, target_id, FALSE, FALSE, FALSE FROM blocks
 			WHERE (account_id = $1 AND target_id IN (` + in + `)) OR (target_id = $1 AND account_id IN (` + in + `))
 		UNION ALL SELECT 'mute', account_id, target_id, notifications, FALSE, FALSE FROM mutes
-			WHERE account_id = $1 AND target_id IN (` + in + `) AND (expires_at IS NULL OR expires_at > $2)`
+			WHERE account_id = $1 AND target_id IN (` + in + `) AND (expires_at IS NULL OR expires_at > $2)
+		UNION ALL SELECT 'domain', $1, id, FALSE, FALSE, FALSE FROM accounts
+			WHERE id IN (` + in + `) AND id IN (` + domainBlockedBy + `)`
 	rows, err := s.conn().query(ctx, q, a...)
 	if err != nil {
 		return err
@@ -65,6 +67,8 @@ func applyRelations(rows *sql.Rows, me int64, byID map[int64]*model.Relationship
 			continue
 		}
 		switch {
+		case kind == "domain":
+			r.DomainBlocking = true
 		case kind == "follow" && mine:
 			r.Following, r.Requested = !pending, pending
 			r.ShowingReblogs, r.Notifying = b1 && !pending, b2 && !pending

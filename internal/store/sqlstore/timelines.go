@@ -13,10 +13,12 @@ import (
 // choose which statuses are candidates.
 
 // hiddenAuthors is everyone whose statuses the viewer never sees: accounts
-// the viewer blocks, is blocked by or mutes, and suspended accounts.
+// the viewer blocks, is blocked by or mutes, accounts on domains the viewer
+// blocks, and suspended accounts.
 const hiddenAuthors = `SELECT target_id FROM blocks WHERE account_id = $1
 	UNION SELECT account_id FROM blocks WHERE target_id = $1
 	UNION SELECT target_id FROM mutes WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > $2)
+	UNION ` + domainBlockedBy + `
 	UNION SELECT id FROM accounts WHERE suspended_at IS NOT NULL`
 
 // followed is the accounts the viewer follows; pending requests are not

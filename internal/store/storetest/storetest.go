@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"AccountConflicts", testAccountConflicts},
 		{"RemoteAccounts", testRemoteAccounts},
 		{"SearchAccounts", testSearchAccounts},
+		{"RemoteActors", testRemoteActors},
 		{"Users", testUsers},
 		{"Invites", testInvites},
 		{"StatusRoundTrip", testStatusRoundTrip},
@@ -101,6 +102,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentBoosts", testConcurrentBoosts},
 		{"ConcurrentReplies", testConcurrentReplies},
 		{"ConcurrentFollows", testConcurrentFollows},
+		{"DomainBlocks", testDomainBlocks}, {"DomainBlocksMany", testDomainBlocksMany},
+		{"DomainAccounts", testDomainAccounts}, {"UserDomainBlocks", testUserDomainBlocks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
