@@ -48,6 +48,7 @@ type Service struct {
 	login   *loginThrottle
 	domains domainCache // instance domain blocks, cached per node (see domainblocks.go)
 	fetch   Fetcher     // remote documents; nil until SetFetcher (see remote.go)
+	pub     Publisher   // federation events; nil: none
 }
 
 // New returns a Service.

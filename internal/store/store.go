@@ -31,6 +31,8 @@ type Store interface {
 	OAuth
 	Misc
 	Federation
+	Inbound
+	Delivery
 	Moderation
 	// Close releases the database.
 	Close() error
