@@ -41,6 +41,9 @@ type Options struct {
 	// Version is the build's version, which NodeInfo reports; "" reports
 	// "unknown".
 	Version string
+	// Delivery tunes outgoing federation delivery; the zero value is
+	// production's (tests shorten its waits).
+	Delivery federation.DeliverOptions
 }
 
 // App is an opened Roost: storage migrated, services built, ready to serve.
@@ -53,6 +56,10 @@ type App struct {
 	queue   *jobs.Queue
 	handler http.Handler
 	version string
+	// requester verifies signed fetches; pub turns core's events into
+	// delivery jobs.
+	requester federation.RequesterFunc
+	pub       *federation.Publisher
 	// NewMasterKey is true when this Open generated the master key file.
 	NewMasterKey bool
 }
@@ -99,12 +106,25 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.svc = core.New(core.Options{Store: db.store, Vault: a.vault, Settings: Settings(cfg)})
-	if a.queue, err = jobs.New(db.jobs, nil, jobs.Options{Logger: a.log}); err != nil {
+	workers, err := a.wireRemote(o.Delivery)
+	if err != nil {
+		return nil, err
+	}
+	if a.queue, err = jobs.New(db.jobs, workers, jobs.Options{Logger: a.log, DeliveryWorkers: deliveryWorkers}); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	a.pub.SetQueue(a.queue)
+	a.svc.SetPublisher(a.pub)
 	a.handler = a.newHandler()
 	return a, nil
 }
+
+// deliveryWorkers is how many deliveries run at once. A delivery mostly
+// waits on a remote server, and River fetches new jobs at most every
+// 100 ms, so the queue's default of 20 would cap a fan-out at about 200
+// inboxes a second; at 100, a fan-out to 1,000 inboxes is bound by the CPU
+// its signatures take (BenchmarkFanOut).
+const deliveryWorkers = 100
 
 // Settings turns the configuration into the instance settings core uses.
 func Settings(cfg *config.Config) core.Settings {
@@ -126,7 +146,7 @@ func Settings(cfg *config.Config) core.Settings {
 
 func (a *App) newHandler() http.Handler {
 	api := mastoapi.New(a.svc, mastoapi.Options{Logger: a.log})
-	fed := federation.New(a.svc, federation.Options{Logger: a.log, Version: a.version, Requester: a.wireRemote()})
+	fed := federation.New(a.svc, federation.Options{Logger: a.log, Version: a.version, Requester: a.requester})
 	s := &site{
 		title:   a.cfg.Instance.Title,
 		domain:  a.cfg.Domain,

@@ -1,20 +1,36 @@
 package app
 
 import (
+	"fmt"
+
+	"github.com/riverqueue/river"
+
 	"github.com/roost-social/roost/internal/federation"
 	"github.com/roost-social/roost/internal/federation/httpsig"
 	"github.com/roost-social/roost/internal/federation/outbound"
 )
 
-// wireRemote gives core its way to other servers: the one outbound
-// client (private addresses only with the development switch), whose
-// fetches are signed as the instance actor. It returns the verifier of
-// signed fetches that the federation routes use.
-func (a *App) wireRemote() federation.RequesterFunc {
+// wireRemote gives core its ways to other servers, all through the one
+// outbound client (private addresses only with the development switch):
+// fetches signed as the instance actor, and the publisher whose events
+// become delivery jobs. It sets the verifier of signed fetches that the
+// federation routes use, and returns the job workers of delivery, which
+// share the fetcher's memory of each host's signature format.
+func (a *App) wireRemote(o federation.DeliverOptions) (*river.Workers, error) {
 	client := outbound.New(outbound.Options{
 		UserAgent:    outbound.UserAgent(a.version, a.cfg.BaseURL()),
 		AllowPrivate: a.cfg.Dev.AllowPrivateNetworks,
 	})
-	a.svc.SetFetcher(federation.NewFetcher(a.svc, client))
-	return federation.NewRequester(a.svc, httpsig.VerifyOptions{})
+	fetcher := federation.NewFetcher(a.svc, client)
+	a.svc.SetFetcher(fetcher)
+	a.requester = federation.NewRequester(a.svc, httpsig.VerifyOptions{})
+	if o.Logger == nil {
+		o.Logger = a.log
+	}
+	a.pub = federation.NewPublisher(a.svc, a.log)
+	workers := river.NewWorkers()
+	if err := federation.NewDeliverer(a.svc, client, fetcher.HostModes(), o).Register(workers, a.pub); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return workers, nil
 }

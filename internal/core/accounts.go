@@ -242,6 +242,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a *Auth, u ProfileUpdate) (
 		if err := s.store.UpdateAccount(ctx, acct); err != nil {
 			return nil, fmt.Errorf("core: update profile: %w", err)
 		}
+		s.publish(ctx, Event{Kind: EventProfileUpdated, ActorID: acct.ID})
 	}
 	if u.Privacy != nil || u.Sensitive != nil || u.Language != nil {
 		if err := s.updatePostingDefaults(ctx, acct.ID, u); err != nil {

@@ -28,6 +28,7 @@ func (s *Service) Favourite(ctx context.Context, viewerID, id int64) (*StatusVie
 		if err := s.notifyAbout(ctx, st.AccountID, viewerID, model.NotifyFavourite, st.ID); err != nil {
 			return nil, err
 		}
+		s.publish(ctx, Event{Kind: EventFavourited, ActorID: viewerID, StatusID: st.ID})
 	}
 	return s.freshView(ctx, viewerID, st.ID)
 }
@@ -48,6 +49,7 @@ func (s *Service) Unfavourite(ctx context.Context, viewerID, id int64) (*StatusV
 		if err := s.withdrawNotification(ctx, st.AccountID, viewerID, model.NotifyFavourite, st.ID); err != nil {
 			return nil, err
 		}
+		s.publish(ctx, Event{Kind: EventUnfavourited, ActorID: viewerID, StatusID: st.ID})
 	}
 	return s.freshView(ctx, viewerID, st.ID)
 }
@@ -104,6 +106,7 @@ func (s *Service) Reblog(ctx context.Context, viewer *model.Account, id int64, v
 	if err := s.notifyAbout(ctx, st.AccountID, viewer.ID, model.NotifyReblog, boost.ID); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventStatusCreated, ActorID: viewer.ID, StatusID: boost.ID})
 	return s.freshView(ctx, viewer.ID, boost.ID)
 }
 
@@ -144,6 +147,7 @@ func (s *Service) Unreblog(ctx context.Context, viewerID, id int64) (*StatusView
 		if err := s.store.DeleteStatus(ctx, boost.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 			return nil, fmt.Errorf("core: unreblog %d: %w", st.ID, err)
 		}
+		s.publish(ctx, Event{Kind: EventStatusDeleted, ActorID: viewerID, StatusID: boost.ID, Deleted: DeletedStatusOf(boost)})
 	case !errors.Is(err, model.ErrNotFound):
 		return nil, fmt.Errorf("core: unreblog %d: %w", st.ID, err)
 	}

@@ -91,6 +91,7 @@ func (s *Service) Follow(ctx context.Context, a *Auth, targetID int64, o FollowO
 		if err := s.tellFollowed(ctx, t.ID, me, typ); err != nil {
 			return nil, err
 		}
+		s.publish(ctx, Event{Kind: EventFollowed, ActorID: me, TargetID: t.ID})
 	}
 	return s.relationship(ctx, me, t.ID)
 }
@@ -112,6 +113,7 @@ func (s *Service) Unfollow(ctx context.Context, a *Auth, targetID int64) (*model
 	if err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventUnfollowed, ActorID: me, TargetID: t.ID}) // before the follow row goes: the Undo names it
 	if _, err := s.store.DeleteFollow(ctx, me, t.ID); err != nil {
 		return nil, fmt.Errorf("core: unfollow: %w", err)
 	}
@@ -125,6 +127,7 @@ func (s *Service) RemoveFromFollowers(ctx context.Context, a *Auth, targetID int
 	if err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventFollowRejected, ActorID: me, TargetID: t.ID}) // before the follow row goes
 	if _, err := s.store.DeleteFollow(ctx, t.ID, me); err != nil {
 		return nil, fmt.Errorf("core: remove from followers: %w", err)
 	}
@@ -141,6 +144,7 @@ func (s *Service) Block(ctx context.Context, a *Auth, targetID int64) (*model.Re
 	if err := s.store.PutBlock(ctx, me, t.ID); err != nil {
 		return nil, fmt.Errorf("core: block: %w", err)
 	}
+	s.publish(ctx, Event{Kind: EventBlocked, ActorID: me, TargetID: t.ID})
 	return s.relationship(ctx, me, t.ID)
 }
 
@@ -154,6 +158,7 @@ func (s *Service) Unblock(ctx context.Context, a *Auth, targetID int64) (*model.
 	if err := s.store.DeleteBlock(ctx, me, t.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return nil, fmt.Errorf("core: unblock: %w", err)
 	}
+	s.publish(ctx, Event{Kind: EventUnblocked, ActorID: me, TargetID: t.ID})
 	return s.relationship(ctx, me, t.ID)
 }
 
@@ -332,6 +337,7 @@ func (s *Service) AuthorizeFollowRequest(ctx context.Context, a *Auth, fromID in
 	if err := s.store.AcceptFollow(ctx, fromID, me); err != nil {
 		return nil, fmt.Errorf("core: authorize follow request: %w", err)
 	}
+	s.publish(ctx, Event{Kind: EventFollowAccepted, ActorID: me, TargetID: fromID})
 	if err := s.dropRequestNotifications(ctx, me, fromID); err != nil {
 		return nil, err
 	}
@@ -344,6 +350,7 @@ func (s *Service) RejectFollowRequest(ctx context.Context, a *Auth, fromID int64
 	if err := s.pendingRequest(ctx, fromID, me); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventFollowRejected, ActorID: me, TargetID: fromID}) // before the request goes
 	if _, err := s.store.DeleteFollow(ctx, fromID, me); err != nil {
 		return nil, fmt.Errorf("core: reject follow request: %w", err)
 	}

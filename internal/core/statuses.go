@@ -63,6 +63,7 @@ func (s *Service) PostStatus(ctx context.Context, author *model.Account, in NewS
 	if err := s.notifyPosted(ctx, st, nil); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventStatusCreated, ActorID: author.ID, StatusID: st.ID})
 	return s.freshView(ctx, author.ID, st.ID)
 }
 
@@ -252,6 +253,7 @@ func (s *Service) EditStatus(ctx context.Context, viewer *model.Account, id int6
 	if err := s.notifyEdited(ctx, st); err != nil {
 		return nil, err
 	}
+	s.publish(ctx, Event{Kind: EventStatusUpdated, ActorID: viewer.ID, StatusID: id})
 	return s.freshView(ctx, viewer.ID, id)
 }
 
@@ -339,9 +341,11 @@ func (s *Service) DeleteStatus(ctx context.Context, viewerID, id int64) (*Status
 	if err != nil {
 		return nil, err
 	}
+	gone := Event{Kind: EventStatusDeleted, ActorID: viewerID, StatusID: id, Deleted: DeletedStatusOf(st)}
 	if err := s.store.DeleteStatus(ctx, id); err != nil {
 		return nil, fmt.Errorf("core: delete status %d: %w", id, err)
 	}
+	s.publish(ctx, gone)
 	v.Source = true
 	return v, nil
 }

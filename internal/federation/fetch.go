@@ -63,15 +63,14 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL, accept string) (*core.Fetch
 		return nil, fmt.Errorf("federation: fetch: %w", err)
 	}
 	host := strings.ToLower(u.Host)
-	mode := f.modes.Preferred(host)
-	doc, err := f.get(ctx, rawURL, accept, keys.RSA, mode)
-	if code := statusOf(err); code != 0 && httpsig.RetryWithOtherMode(code) {
-		mode = mode.Other()
-		doc, err = f.get(ctx, rawURL, accept, keys.RSA, mode)
-	}
-	if code := statusOf(err); (err == nil || code != 0) && httpsig.SignatureAccepted(max(code, 200)) {
-		f.modes.Record(host, mode)
-	}
+	var doc *outbound.Document
+	_, err = knock(f.modes, host, func(mode httpsig.Mode) (int, error) {
+		var err error
+		if doc, err = f.get(ctx, rawURL, accept, keys.RSA, mode); err != nil {
+			return statusOf(err), err
+		}
+		return http.StatusOK, nil
+	})
 	if err != nil {
 		if code := statusOf(err); code == http.StatusNotFound || code == http.StatusGone {
 			return nil, fmt.Errorf("federation: fetch from %s: %w", host, model.ErrNotFound)

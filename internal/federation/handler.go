@@ -95,6 +95,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /users/{username}/collections/featured", h.activity(h.featured))
 	mux.HandleFunc("GET /users/{username}/statuses/{id}", h.activity(h.note))
 	mux.HandleFunc("GET /users/{username}/statuses/{id}/activity", h.activity(h.create))
+	h.registerInbox(mux) // POST /inbox and /users/{username}/inbox (inbox.go)
 }
 
 // ServeHTTP serves the routes alone, for tests and for mounting the

@@ -104,6 +104,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentFollows", testConcurrentFollows},
 		{"DomainBlocks", testDomainBlocks}, {"DomainBlocksMany", testDomainBlocksMany},
 		{"DomainAccounts", testDomainAccounts}, {"UserDomainBlocks", testUserDomainBlocks},
+		{"Inbound", testInbound}, {"DeleteRemoteAccountData", testDeleteRemoteAccountData},
+		{"Delivery", testDelivery},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

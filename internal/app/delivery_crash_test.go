@@ -1,0 +1,239 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/roost-social/roost/internal/app"
+	"github.com/roost-social/roost/internal/core"
+	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/store/sqlite"
+)
+
+var roostBuild struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// roostBinary builds cmd/roost once per test run.
+func roostBinary(t *testing.T) string {
+	t.Helper()
+	roostBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "roost-bin-")
+		if err != nil {
+			roostBuild.err = err
+			return
+		}
+		roostBuild.path = filepath.Join(dir, "roost")
+		cmd := exec.Command("go", "build", "-o", roostBuild.path, "github.com/roost-social/roost/cmd/roost")
+		roostBuild.out, roostBuild.err = cmd.CombinedOutput()
+	})
+	if roostBuild.err != nil {
+		t.Fatalf("go build: %v\n%s", roostBuild.err, roostBuild.out)
+	}
+	return roostBuild.path
+}
+
+// TestDeliveryKill9 kills the server (SIGKILL) while a delivery is in
+// flight to a slow inbox, restarts it, and checks that the inbox then gets
+// the activity: River keeps the job, which was running, and works it again.
+//
+// River rescues a job left running by a dead process once it has run for
+// RescueStuckJobsAfter (an hour by default, not configurable through
+// package jobs today). The test stands for that hour by backdating the
+// job's attempted_at while the server is down; everything else is the real
+// binary on the real database.
+func TestDeliveryKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the roost binary")
+	}
+	bin := roostBinary(t)
+	forEachDatabase(t, func(t *testing.T, db database) {
+		ctx := context.Background()
+		in := newTestInbox(t, true)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		dir := t.TempDir()
+		dbFlags := db.flags(t)
+		flags := append([]string{"--data-dir", dir, "--listen", addr, "--domain", addr,
+			"--dev-allow-private-networks"}, dbFlags...)
+
+		// Before the server runs: a user, a remote follower and a post,
+		// whose fan-out job waits in the queue.
+		cfg := loadConfig(t, flags...)
+		a, err := app.Open(ctx, cfg, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := a.Service()
+		alice, err := svc.CreateUser(ctx, core.NewUser{Username: "alice", Password: "password-alice", Approved: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fan, err := svc.ResolveActor(ctx, in.actorURI("fan"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Store().PutFollow(ctx, &model.Follow{ID: model.NewID(time.Now()), AccountID: fan.ID,
+			TargetID: alice.ID, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := svc.PostStatus(ctx, alice, core.NewStatus{Text: "survives kill -9", Visibility: model.VisibilityPublic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		noteID := "http://" + addr + "/users/alice/statuses/" + model.FormatID(v.Status.ID)
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		// The inbox holds the first delivery until the server is dead, and
+		// does not count it.
+		entered, release := make(chan struct{}), make(chan struct{})
+		var first sync.Once
+		in.set(func(in *testInbox) {
+			in.hold = func(act map[string]any) bool {
+				held := false
+				first.Do(func() {
+					held = true
+					close(entered)
+					<-release
+				})
+				return held
+			}
+		})
+		defer func() {
+			select {
+			case <-release:
+			default:
+				close(release)
+			}
+		}()
+
+		srv := startRoost(t, bin, flags)
+		select {
+		case <-entered:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("no delivery began; server output:\n%s", srv.out.String())
+		}
+		if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = srv.cmd.Wait()
+		close(release)
+		if n := in.count(ofType("Create", noteID)); n != 0 {
+			t.Fatalf("the inbox counted %d deliveries before the restart", n)
+		}
+
+		// The delivery job is still marked running; stand for River's
+		// rescue delay (see above).
+		if n := backdateRunningJobs(t, db, dir, dbFlags); n != 1 {
+			t.Fatalf("%d jobs were running at the kill, want the one delivery", n)
+		}
+
+		srv = startRoost(t, bin, flags)
+		deadline := time.Now().Add(150 * time.Second)
+		for in.count(ofType("Create", noteID)) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the delivery was lost; server output:\n%s", srv.out.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		in.checkClean(t)
+		srv.stop(t)
+	})
+}
+
+// roostProcess is the roost binary serving.
+type roostProcess struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+func startRoost(t *testing.T, bin string, flags []string) *roostProcess {
+	t.Helper()
+	p := &roostProcess{out: &syncBuffer{}}
+	p.cmd = exec.Command(bin, append([]string{"serve"}, flags...)...)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !bytes.HasPrefix([]byte(kv), []byte("ROOST_")) {
+			env = append(env, kv)
+		}
+	}
+	p.cmd.Env, p.cmd.Stdout, p.cmd.Stderr = env, p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+		}
+	})
+	return p
+}
+
+// stop ends the server as an operator would (SIGTERM).
+func (p *roostProcess) stop(t *testing.T) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		t.Error("roost did not stop on SIGTERM")
+	}
+}
+
+// backdateRunningJobs makes the jobs left running look an hour and more
+// old, as River's rescuer will find them once that time has passed, and
+// returns how many there were.
+func backdateRunningJobs(t *testing.T, db database, dir string, dbFlags []string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if db.name == "sqlite" {
+		conn, err := sql.Open("sqlite", filepath.Join(dir, sqlite.DataFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		res, err := conn.ExecContext(ctx, `UPDATE river_job SET attempted_at = '2000-01-01 00:00:00.000' WHERE state = 'running'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := res.RowsAffected()
+		return n
+	}
+	dsn := dbFlags[len(dbFlags)-1]
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tag, err := conn.Exec(ctx, `UPDATE river_job SET attempted_at = now() - interval '2 hours' WHERE state = 'running'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tag.RowsAffected()
+}
