@@ -72,16 +72,24 @@ type server struct {
 // until the test ends, when it checks that the shutdown was clean.
 func startServer(t *testing.T, db database) *server {
 	t.Helper()
+	return startWith(t, db, nil, app.Options{})
+}
+
+// startWith starts a Roost as startServer does, with extra configuration
+// flags and app options (its logger is always the test's log buffer).
+func startWith(t *testing.T, db database, extraFlags []string, o app.Options) *server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	s := &server{URL: "http://" + addr, logs: &syncBuffer{}}
-	s.flags = append([]string{"--data-dir", t.TempDir(), "--listen", addr, "--domain", addr}, db.flags(t)...)
+	s.flags = append([]string{"--data-dir", t.TempDir(), "--listen", addr, "--domain", addr}, extraFlags...)
+	s.flags = append(s.flags, db.flags(t)...)
 	cfg := loadConfig(t, s.flags...)
-	logger := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s.app, err = app.Open(context.Background(), cfg, app.Options{Logger: logger})
+	o.Logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s.app, err = app.Open(context.Background(), cfg, o)
 	if err != nil {
 		ln.Close()
 		t.Fatalf("open: %v", err)

@@ -10,7 +10,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -334,39 +333,7 @@ func fastDelivery() federation.DeliverOptions {
 // startDeliveryPeer starts a Roost like startPeer, with delivery options o.
 func startDeliveryPeer(t *testing.T, db database, o federation.DeliverOptions) *server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	s := &server{URL: "http://" + addr, logs: &syncBuffer{}}
-	s.flags = append([]string{"--data-dir", t.TempDir(), "--listen", addr, "--domain", addr,
-		"--dev-allow-private-networks"}, db.flags(t)...)
-	cfg := loadConfig(t, s.flags...)
-	logger := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s.app, err = app.Open(context.Background(), cfg, app.Options{Logger: logger, Version: "test", Delivery: o})
-	if err != nil {
-		ln.Close()
-		t.Fatalf("open: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.app.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("server did not shut down within 30s")
-		}
-		if err := s.app.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return s
+	return startWith(t, db, []string{"--dev-allow-private-networks"}, app.Options{Version: "test", Delivery: o})
 }
 
 // remoteFollower makes the actor name on in known to s and a follower of

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,41 +27,10 @@ import (
 // and so its own domain.
 func startPeer(t *testing.T, db database) *server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	s := &server{URL: "http://" + addr, logs: &syncBuffer{}}
-	s.flags = append([]string{"--data-dir", t.TempDir(), "--listen", addr, "--domain", addr,
-		"--dev-allow-private-networks"}, db.flags(t)...)
-	cfg := loadConfig(t, s.flags...)
-	if !cfg.Dev.AllowPrivateNetworks {
+	s := startWith(t, db, []string{"--dev-allow-private-networks"}, app.Options{Version: "test"})
+	if !loadConfig(t, s.flags...).Dev.AllowPrivateNetworks {
 		t.Fatal("the development switch did not take")
 	}
-	logger := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s.app, err = app.Open(context.Background(), cfg, app.Options{Logger: logger, Version: "test"})
-	if err != nil {
-		ln.Close()
-		t.Fatalf("open: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.app.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("server did not shut down within 30s")
-		}
-		if err := s.app.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
 	return s
 }
 
