@@ -401,8 +401,9 @@ func (s *Service) Context(ctx context.Context, viewerID, id int64) (*StatusConte
 }
 
 // render turns st.Text into its HTML, mentions and tags. Mentions resolve
-// to local accounts (@user and @user@this-domain) that are not suspended;
-// remote mentions stay text until federation comes.
+// to accounts that are not suspended: local ones (@user and
+// @user@this-domain), and remote ones (@user@domain) through ResolveAcct;
+// a remote account that cannot be resolved stays text.
 func (s *Service) render(ctx context.Context, st *model.Status) error {
 	var lookupErr error
 	found := map[string]*model.Account{}
@@ -410,8 +411,11 @@ func (s *Service) render(ctx context.Context, st *model.Status) error {
 		BaseURL:     s.set.BaseURL,
 		LocalDomain: s.set.Domain,
 		ResolveMention: func(username, domain string) (string, bool) {
-			if domain != "" || lookupErr != nil {
+			if lookupErr != nil {
 				return "", false
+			}
+			if domain != "" {
+				return s.resolveRemoteMention(ctx, username, domain, found)
 			}
 			a, err := s.store.AccountByUsername(ctx, username, "")
 			if err != nil {
@@ -423,7 +427,7 @@ func (s *Service) render(ctx context.Context, st *model.Status) error {
 			if a.SuspendedAt != nil {
 				return "", false
 			}
-			found[strings.ToLower(username)] = a
+			found[mentionKey(username, "")] = a
 			return s.set.BaseURL + "/@" + a.Username, true
 		},
 	}
@@ -433,11 +437,31 @@ func (s *Service) render(ctx context.Context, st *model.Status) error {
 	}
 	st.Content, st.Tags, st.Mentions = res.HTML, res.Tags, nil
 	for _, m := range res.Mentions {
-		if a := found[strings.ToLower(m.Username)]; a != nil && !mentions(st, a.ID) {
+		if a := found[mentionKey(m.Username, m.Domain)]; a != nil && !mentions(st, a.ID) {
 			st.Mentions = append(st.Mentions, model.Mention{AccountID: a.ID, Username: a.Username, Acct: a.Acct()})
 		}
 	}
 	return nil
+}
+
+// resolveRemoteMention resolves @username@domain for render, recording
+// the account in found. Any failure leaves the mention as text: a remote
+// server that is down or unknown must not stop a post.
+func (s *Service) resolveRemoteMention(ctx context.Context, username, domain string, found map[string]*model.Account) (string, bool) {
+	a, err := s.ResolveAcct(ctx, username+"@"+domain)
+	if err != nil || a.SuspendedAt != nil {
+		return "", false
+	}
+	found[mentionKey(username, domain)] = a
+	if a.URL != "" {
+		return a.URL, true
+	}
+	return a.URI, true
+}
+
+// mentionKey is the key of a mention in render's found accounts.
+func mentionKey(username, domain string) string {
+	return strings.ToLower(username) + "@" + strings.ToLower(domain)
 }
 
 // sortEdits orders a status's earlier versions oldest first.
