@@ -79,11 +79,7 @@ func (s *Server) verifyCredentials(w http.ResponseWriter, r *http.Request, a *co
 // updateCredentials is PATCH /api/v1/accounts/update_credentials. Avatar
 // and header uploads are not supported yet and are ignored.
 func (s *Server) updateCredentials(w http.ResponseWriter, r *http.Request, a *core.Auth) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	u := core.ProfileUpdate{
 		DisplayName: optString(p, "display_name"), Note: optString(p, "note"),
 		Locked: optBool(p, "locked"), Bot: optBool(p, "bot"), Discoverable: optBool(p, "discoverable"),

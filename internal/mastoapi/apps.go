@@ -43,11 +43,7 @@ func renderApp(app *model.App) Application {
 // createApp is POST /api/v1/apps. redirect_uris may be one string of
 // whitespace-separated URIs or an array.
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	var uris []string
 	for _, u := range p.Strings("redirect_uris") {
 		uris = append(uris, strings.Fields(u)...)

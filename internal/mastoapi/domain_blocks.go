@@ -69,11 +69,7 @@ func (s *Server) unblockDomain(w http.ResponseWriter, r *http.Request, a *core.A
 }
 
 func (s *Server) onDomain(w http.ResponseWriter, r *http.Request, a *core.Auth, act func(ctx context.Context, a *core.Auth, domain string) error) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	if err := act(r.Context(), a, p.String("domain")); err != nil {
 		s.fail(w, r, err)
 		return
@@ -169,11 +165,7 @@ func domainBlockChange(p *params) func(*store.DomainBlock) {
 // adminCreateDomainBlock is POST /api/v1/admin/domain_blocks. A domain
 // blocked already is a 422 that carries the existing block, as Mastodon's.
 func (s *Server) adminCreateDomainBlock(w http.ResponseWriter, r *http.Request, _ *core.Auth) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	b := store.DomainBlock{Domain: p.String("domain"), Severity: store.SeveritySilence}
 	domainBlockChange(p)(&b)
 	created, err := s.svc.AddDomainBlock(r.Context(), b, false)
@@ -207,11 +199,7 @@ func (s *Server) adminUpdateDomainBlock(w http.ResponseWriter, r *http.Request, 
 	if !ok {
 		return
 	}
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	s.writeAdminDomainBlock(w, r)(s.svc.UpdateDomainBlock(r.Context(), id, domainBlockChange(p)))
 }
 

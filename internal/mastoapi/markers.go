@@ -36,11 +36,7 @@ func (s *Server) markers(w http.ResponseWriter, r *http.Request, a *core.Auth) {
 // setMarkers is POST /api/v1/markers with home[last_read_id] and
 // notifications[last_read_id].
 func (s *Server) setMarkers(w http.ResponseWriter, r *http.Request, a *core.Auth) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	positions := map[string]int64{}
 	for _, t := range core.MarkerTimelines {
 		raw, ok := p.Object(t)["last_read_id"]

@@ -14,11 +14,7 @@ import (
 // client_credentials grants. The client authenticates with client_id and
 // client_secret in the body or with HTTP Basic.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	grant := p.String("grant_type")
 	switch grant {
 	case "authorization_code", "password", "client_credentials":
@@ -64,11 +60,7 @@ func (s *Server) clientApp(r *http.Request, p *params) (*model.App, error) {
 // revoke is POST /oauth/revoke (RFC 7009): an unknown token is not an
 // error, another client's token is.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	app, err := s.clientApp(r, p)
 	if err != nil {
 		s.fail(w, r, err)

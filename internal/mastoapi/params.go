@@ -31,18 +31,20 @@ func (e *errBadParams) Error() string { return e.msg }
 // paramsKey is the context key of a request's parsed parameters.
 type paramsKey struct{}
 
-// readParams returns r's parameters: those ServeHTTP parsed already, or
-// (for a GET) the query string.
-func readParams(r *http.Request) (*params, error) {
+// paramsOf returns r's parameters: those ServeHTTP parsed already (it
+// refused a malformed or oversized body before routing), or, for a request
+// without a body, the query string. It cannot fail, so handlers need no
+// error path of their own.
+func paramsOf(r *http.Request) *params {
 	if p, ok := r.Context().Value(paramsKey{}).(*params); ok {
-		return p, nil
+		return p
 	}
-	return parseParams(r)
+	return &params{form: r.URL.Query()}
 }
 
 // withParams parses the parameters of a request that may carry a body,
 // whatever route it is for, so that a malformed or oversized body is
-// refused the same way everywhere; handlers get them from readParams. The
+// refused the same way everywhere; handlers get them from paramsOf. The
 // sign-in form reads its own body, to answer in HTML.
 func withParams(r *http.Request) (*http.Request, error) {
 	switch r.Method {
@@ -276,7 +278,7 @@ func (p *params) Object(key string) map[string]string {
 }
 
 // badParams writes the 400 for an unparsable request, or 413 for one too
-// large. It reports whether it wrote anything.
+// large.
 func (s *Server) badParams(w http.ResponseWriter, r *http.Request, err error) {
 	var bp *errBadParams
 	if errors.As(err, &bp) {

@@ -8,11 +8,7 @@ import (
 
 // register is POST /api/v1/accounts: a sign-up through an app's token.
 func (s *Server) register(w http.ResponseWriter, r *http.Request, a *core.Auth) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	reg := core.Registration{
 		Username: p.String("username"), Email: p.String("email"), Password: p.String("password"),
 		Agreement: p.Bool("agreement", false), Locale: p.String("locale"),

@@ -82,11 +82,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, a *core.Auth) {
 	if !ok {
 		return
 	}
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	o := core.FollowOptions{Reblogs: optBool(p, "reblogs"), Notify: optBool(p, "notify")}
 	s.writeRelationship(w, r)(s.svc.Follow(r.Context(), a, id, o))
 }
@@ -98,11 +94,7 @@ func (s *Server) mute(w http.ResponseWriter, r *http.Request, a *core.Auth) {
 	if !ok {
 		return
 	}
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	d, err := mutedFor(p)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "Validation failed: "+err.Error())
@@ -117,11 +109,7 @@ func (s *Server) note(w http.ResponseWriter, r *http.Request, a *core.Auth) {
 	if !ok {
 		return
 	}
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	s.writeRelationship(w, r)(s.svc.SetNote(r.Context(), a, id, p.String("comment")))
 }
 

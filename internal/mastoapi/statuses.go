@@ -24,11 +24,7 @@ func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 
 // createStatus is POST /api/v1/statuses.
 func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, a *core.Auth) {
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	if msg := unsupportedPostParams(p); msg != "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation failed: "+msg)
 		return
@@ -114,11 +110,7 @@ func (s *Server) editStatus(w http.ResponseWriter, r *http.Request, a *core.Auth
 	if !ok {
 		return
 	}
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	if msg := unsupportedPostParams(p); msg != "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation failed: "+msg)
 		return
@@ -210,11 +202,7 @@ func (s *Server) reblog(w http.ResponseWriter, r *http.Request, a *core.Auth) {
 	if !ok {
 		return
 	}
-	p, err := readParams(r)
-	if err != nil {
-		s.badParams(w, r, err)
-		return
-	}
+	p := paramsOf(r)
 	if k := p.notScalar("visibility"); k != "" {
 		writeError(w, http.StatusUnprocessableEntity, "Validation failed: "+k+" must be a string")
 		return
