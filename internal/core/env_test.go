@@ -3,14 +3,12 @@ package core
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/roost-social/roost/internal/model"
-	"github.com/roost-social/roost/internal/store/sqlite"
-	"github.com/roost-social/roost/internal/vault"
+	"github.com/roost-social/roost/internal/testutil/teststore"
 )
 
 // Tests hash passwords with cheap argon2id parameters; the production
@@ -47,26 +45,7 @@ func newTestService(t testing.TB) *Service {
 // time.Now).
 func newTestServiceWith(t testing.TB, set Settings, now func() time.Time) *Service {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	ks, err := sqlite.OpenKeyStore(filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatalf("open key store: %v", err)
-	}
-	t.Cleanup(func() { _ = ks.Close() })
-	mk, err := vault.NewMasterKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.New(ctx, mk, ks)
-	if err != nil {
-		t.Fatalf("open vault: %v", err)
-	}
-	st, err := sqlite.Open(ctx, dir, v)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st, v := teststore.SQLite(t)
 	return New(Options{Store: st, Vault: v, Settings: set, Now: now})
 }
 

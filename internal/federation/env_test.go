@@ -7,14 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
-	"github.com/roost-social/roost/internal/store/sqlite"
-	"github.com/roost-social/roost/internal/vault"
+	"github.com/roost-social/roost/internal/testutil/teststore"
 )
 
 // testEnv is the federation handler over a real SQLite-backed core.
@@ -46,26 +44,7 @@ func newTestEnv(t testing.TB, now func() time.Time) *testEnv {
 
 func newTestEnvWith(t testing.TB, set core.Settings, now func() time.Time) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	ks, err := sqlite.OpenKeyStore(filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatalf("open key store: %v", err)
-	}
-	t.Cleanup(func() { _ = ks.Close() })
-	mk, err := vault.NewMasterKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.New(ctx, mk, ks)
-	if err != nil {
-		t.Fatalf("open vault: %v", err)
-	}
-	st, err := sqlite.Open(ctx, dir, v)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st, v := teststore.SQLite(t)
 	svc := core.New(core.Options{Store: st, Vault: v, Settings: set, Now: now})
 	h := New(svc, Options{Version: "1.2.3-test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now})
 	return &testEnv{svc: svc, h: h}

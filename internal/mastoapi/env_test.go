@@ -10,16 +10,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
-	"github.com/roost-social/roost/internal/store/postgres"
-	"github.com/roost-social/roost/internal/store/sqlite"
-	"github.com/roost-social/roost/internal/testutil/pgtest"
+	"github.com/roost-social/roost/internal/testutil/teststore"
 	"github.com/roost-social/roost/internal/vault"
 )
 
@@ -94,45 +91,11 @@ type testStore struct {
 // in fresh schemas (skipped where the server cannot be reached).
 func openTestStore(t testing.TB) testStore {
 	t.Helper()
-	ctx := context.Background()
-	mk, err := vault.NewMasterKey()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if os.Getenv("ROOST_TEST_API_STORE") == "postgres" {
-		dsn, _ := pgtest.Schema(t)
-		_, keySchema := pgtest.Schema(t)
-		ks, err := postgres.OpenKeyStore(ctx, dsn, keySchema)
-		if err != nil {
-			t.Fatalf("open key store: %v", err)
-		}
-		t.Cleanup(func() { _ = ks.Close() })
-		v, err := vault.New(ctx, mk, ks)
-		if err != nil {
-			t.Fatalf("open vault: %v", err)
-		}
-		st, err := postgres.Open(ctx, dsn, v)
-		if err != nil {
-			t.Fatalf("open store: %v", err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
+		st, v := teststore.Postgres(t)
 		return testStore{st, v}
 	}
-	dir := t.TempDir()
-	ks, err := sqlite.OpenKeyStore(filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatalf("open key store: %v", err)
-	}
-	t.Cleanup(func() { _ = ks.Close() })
-	v, err := vault.New(ctx, mk, ks)
-	if err != nil {
-		t.Fatalf("open vault: %v", err)
-	}
-	st, err := sqlite.Open(ctx, dir, v)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st, v := teststore.SQLite(t)
 	return testStore{st, v}
 }
 
