@@ -6,14 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -91,7 +88,7 @@ func benchFanOut(b *testing.B, dbFlags []string) {
 		b.Fatal(err)
 	}
 
-	inboxes := &benchInboxes{keys: map[string]crypto.PublicKey{}}
+	inboxes := &benchInboxes{}
 	srv := &http.Server{Handler: inboxes, ReadHeaderTimeout: 10 * time.Second}
 	defer srv.Close()
 	for range n {
@@ -183,8 +180,7 @@ func benchConfig(b *testing.B, flags ...string) *config.Config {
 // signature and counts the Creates that verify.
 type benchInboxes struct {
 	got, bad atomic.Int64
-	mu       sync.Mutex
-	keys     map[string]crypto.PublicKey
+	keys     actorKeys
 }
 
 func (h *benchInboxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +189,7 @@ func (h *benchInboxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad", 400)
 		return
 	}
-	res, err := httpsig.Verify(r, body, h.lookup, httpsig.VerifyOptions{Scheme: "http"})
+	res, err := httpsig.Verify(r, body, h.keys.lookup, httpsig.VerifyOptions{Scheme: "http"})
 	var act struct{ Type, Actor string }
 	if err == nil {
 		err = json.Unmarshal(body, &act)
@@ -207,41 +203,4 @@ func (h *benchInboxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.got.Add(1)
 	}
 	w.WriteHeader(http.StatusAccepted)
-}
-
-func (h *benchInboxes) lookup(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
-	h.mu.Lock()
-	k, ok := h.keys[keyID]
-	h.mu.Unlock()
-	if ok && !refresh {
-		return k, nil
-	}
-	actorURL, _, _ := strings.Cut(keyID, "#")
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, actorURL, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/activity+json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	var doc struct {
-		PublicKey struct{ ID, PublicKeyPem string }
-	}
-	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil {
-		return nil, err
-	}
-	if doc.PublicKey.ID != keyID {
-		return nil, errors.New("no such key")
-	}
-	k, err = httpsig.ParsePublicKeyPEM(doc.PublicKey.PublicKeyPem)
-	if err != nil {
-		return nil, err
-	}
-	h.mu.Lock()
-	h.keys[keyID] = k
-	h.mu.Unlock()
-	return k, nil
 }

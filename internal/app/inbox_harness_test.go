@@ -52,7 +52,7 @@ type testInbox struct {
 	modes []httpsig.Mode
 	got   []delivered
 	bad   []string
-	keys  map[string]crypto.PublicKey
+	keys  actorKeys
 }
 
 // delivered is one verified activity and where it arrived.
@@ -91,7 +91,7 @@ func newTestInbox(t *testing.T, shared bool) *testInbox {
 		}
 		testInboxKey.k = k
 	})
-	in := &testInbox{t: t, shared: shared, key: testInboxKey.k, keys: map[string]crypto.PublicKey{}}
+	in := &testInbox{t: t, shared: shared, key: testInboxKey.k}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +154,7 @@ func (in *testInbox) serveInbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "signature format not supported", http.StatusUnauthorized)
 		return
 	}
-	res, err := httpsig.Verify(r, body, in.lookup, httpsig.VerifyOptions{Scheme: "http"})
+	res, err := httpsig.Verify(r, body, in.keys.lookup, httpsig.VerifyOptions{Scheme: "http"})
 	if err != nil {
 		in.record(0, nil, "verify: "+err.Error())
 		http.Error(w, "bad signature", http.StatusUnauthorized)
@@ -210,12 +210,18 @@ func (in *testInbox) record(mode httpsig.Mode, d *delivered, bad string) {
 	}
 }
 
-// lookup fetches a Roost actor's document, unsigned, and returns the key
-// keyID names.
-func (in *testInbox) lookup(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
-	in.mu.Lock()
-	k, ok := in.keys[keyID]
-	in.mu.Unlock()
+// actorKeys is a receiving server's key cache: it fetches a Roost actor's
+// document, unsigned, and keeps the key keyID names, which must be the
+// actor's own.
+type actorKeys struct {
+	mu   sync.Mutex
+	keys map[string]crypto.PublicKey
+}
+
+func (c *actorKeys) lookup(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error) {
+	c.mu.Lock()
+	k, ok := c.keys[keyID]
+	c.mu.Unlock()
 	if ok && !refresh {
 		return k, nil
 	}
@@ -243,9 +249,12 @@ func (in *testInbox) lookup(ctx context.Context, keyID string, refresh bool) (cr
 	if err != nil {
 		return nil, err
 	}
-	in.mu.Lock()
-	in.keys[keyID] = pub
-	in.mu.Unlock()
+	c.mu.Lock()
+	if c.keys == nil {
+		c.keys = map[string]crypto.PublicKey{}
+	}
+	c.keys[keyID] = pub
+	c.mu.Unlock()
 	return pub, nil
 }
 
