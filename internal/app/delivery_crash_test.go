@@ -21,32 +21,14 @@ import (
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store/sqlite"
+	"github.com/roost-social/roost/internal/testutil/roostbin"
 )
 
-var roostBuild struct {
-	once sync.Once
-	path string
-	err  error
-	out  []byte
-}
-
-// roostBinary builds cmd/roost once per test run.
-func roostBinary(t *testing.T) string {
-	t.Helper()
-	roostBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "roost-bin-")
-		if err != nil {
-			roostBuild.err = err
-			return
-		}
-		roostBuild.path = filepath.Join(dir, "roost")
-		cmd := exec.Command("go", "build", "-o", roostBuild.path, "github.com/roost-social/roost/cmd/roost")
-		roostBuild.out, roostBuild.err = cmd.CombinedOutput()
-	})
-	if roostBuild.err != nil {
-		t.Fatalf("go build: %v\n%s", roostBuild.err, roostBuild.out)
-	}
-	return roostBuild.path
+// TestMain removes the roost binary that the crash test builds.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	roostbin.Cleanup()
+	os.Exit(code)
 }
 
 // TestDeliveryKill9 kills the server (SIGKILL) while a delivery is in
@@ -62,7 +44,7 @@ func TestDeliveryKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the roost binary")
 	}
-	bin := roostBinary(t)
+	bin := roostbin.Path(t)
 	forEachDatabase(t, func(t *testing.T, db database) {
 		ctx := context.Background()
 		in := newTestInbox(t, true)

@@ -12,45 +12,18 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/roost-social/roost/internal/testutil/roostbin"
 )
 
 // These tests build the real roost binary and run it as a user would.
 
-var build struct {
-	once sync.Once
-	path string
-	err  error
-	out  []byte
-}
-
-// roostBinary builds cmd/roost once per test run.
-func roostBinary(t *testing.T) string {
-	t.Helper()
-	build.once.Do(func() {
-		dir, err := os.MkdirTemp("", "roost-bin-")
-		if err != nil {
-			build.err = err
-			return
-		}
-		build.path = filepath.Join(dir, "roost")
-		cmd := exec.Command("go", "build", "-o", build.path, "github.com/roost-social/roost/cmd/roost")
-		build.out, build.err = cmd.CombinedOutput()
-	})
-	if build.err != nil {
-		t.Fatalf("go build: %v\n%s", build.err, build.out)
-	}
-	return build.path
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if build.path != "" {
-		os.RemoveAll(filepath.Dir(build.path))
-	}
+	roostbin.Cleanup()
 	os.Exit(code)
 }
 
@@ -74,7 +47,7 @@ type result struct {
 // run runs the binary in dir with env and stdin and waits for it.
 func run(t *testing.T, dir string, env []string, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(roostBinary(t), args...)
+	cmd := exec.Command(roostbin.Path(t), args...)
 	cmd.Dir, cmd.Env, cmd.Stdin = dir, cleanEnv(env...), strings.NewReader(stdin)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -245,7 +218,7 @@ func TestServeWithoutConfiguration(t *testing.T) {
 	wd := t.TempDir()
 	port := freePort(t)
 	domain := "localhost:" + port
-	cmd := exec.Command(roostBinary(t), "serve", "--listen", "127.0.0.1:"+port, "--domain", domain)
+	cmd := exec.Command(roostbin.Path(t), "serve", "--listen", "127.0.0.1:"+port, "--domain", domain)
 	cmd.Dir, cmd.Env = wd, cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -295,7 +268,7 @@ func TestServeWithoutConfiguration(t *testing.T) {
 
 	// The suggested command works as printed, while the server runs.
 	args := strings.Fields(suggestion)
-	if args[0] != roostBinary(t) {
+	if args[0] != roostbin.Path(t) {
 		t.Fatalf("suggested %q, which does not start with the binary", suggestion)
 	}
 	if out := mustRun(t, wd, nil, "", args[1:]...); !strings.Contains(out, "Password: ") || !strings.Contains(out, domain) {
