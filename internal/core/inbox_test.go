@@ -231,6 +231,28 @@ func TestInboxAcceptReject(t *testing.T) {
 	}
 }
 
+// TestFollowRemoteWaitsForAccept: following a remote account, even an
+// unlocked one, is a request until its server accepts, so no one is shown
+// as following before the other side knows of it.
+func TestFollowRemoteWaitsForAccept(t *testing.T) {
+	e := newInboxEnv(t)
+	a := mustAuth(t, e.s, mustToken(t, e.s, "alice", "read write follow"))
+	r, err := e.s.Follow(e.ctx, a, e.bob.ID, FollowOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Following || !r.Requested {
+		t.Fatalf("before the Accept: following %v, requested %v", r.Following, r.Requested)
+	}
+	if k := e.pub.kinds(); len(k) != 1 || k[0] != EventFollowed {
+		t.Errorf("events: %v", k)
+	}
+	e.mustRecv(e.bob, `{"type":"Accept","id":"https://remote.example/a/9","actor":"`+bobURI+`","object":{"type":"Follow","actor":"`+aliceIRI+`","object":"`+bobURI+`"}}`)
+	if r, err = e.s.relationship(e.ctx, a.ViewerID(), e.bob.ID); err != nil || !r.Following || r.Requested {
+		t.Errorf("after the Accept: %+v, %v", r, err)
+	}
+}
+
 // note returns a Create of a Note by bob with the given addressing.
 func createNote(id, to, cc, extra string) string {
 	return `{"type":"Create","id":"` + id + `/activity","actor":"` + bobURI + `","to":[` + to + `],"cc":[` + cc + `],

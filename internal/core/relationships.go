@@ -45,8 +45,10 @@ func (s *Service) relationship(ctx context.Context, me, id int64) (*model.Relati
 	return rs[0], nil
 }
 
-// Follow follows an account, or asks to when it is locked: the target is
-// told with a follow or follow_request notification. Following an account
+// Follow follows an account, or asks to when it is locked or remote: the
+// target is told with a follow or follow_request notification, and a
+// remote follow stays a request until its server's Accept arrives, as on
+// Mastodon. Following an account
 // already followed (or requested) updates reblogs and notify. Following an
 // account that blocks the caller, or that the caller blocks, is
 // model.ErrForbidden; following oneself is model.ErrNotFound.
@@ -70,7 +72,7 @@ func (s *Service) Follow(ctx context.Context, a *Auth, targetID int64, o FollowO
 	if isNew {
 		now := s.now()
 		newID = model.NewID(now)
-		f = &model.Follow{ID: newID, AccountID: me, TargetID: t.ID, Reblogs: true, Pending: t.Locked, CreatedAt: now}
+		f = &model.Follow{ID: newID, AccountID: me, TargetID: t.ID, Reblogs: true, Pending: t.Locked || !t.Local(), CreatedAt: now}
 	}
 	if o.Reblogs != nil {
 		f.Reblogs = *o.Reblogs
