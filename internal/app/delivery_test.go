@@ -290,6 +290,29 @@ func TestDeliveryRetries(t *testing.T) {
 	}
 }
 
+// TestDeliveryRetryAfter: a 429 or 503 with Retry-After is tried again
+// when the server asked, not after the (here, hour-long) backoff; without
+// the header, the backoff rules.
+func TestDeliveryRetryAfter(t *testing.T) {
+	o := fastDelivery()
+	o.Backoff = func(int) time.Duration { return time.Hour }
+	f := newDeliveryFixture(t, o)
+	in := f.in
+	in.set(func(in *testInbox) { in.answers = []int{429, 503}; in.retryAfter = "1" })
+	id := f.post(t, "later please")
+	in.waitFor(t, "the Create after two Retry-Afters", ofType("Create", id))
+	if n := in.postCount(); n != 3 {
+		t.Errorf("%d POSTs, want 3", n)
+	}
+	in.set(func(in *testInbox) { in.answers = []int{503}; in.retryAfter = ""; in.posts = 0 })
+	f.post(t, "no header")
+	waitUntil(t, "the 503", func() bool { return in.postCount() >= 1 })
+	time.Sleep(2500 * time.Millisecond)
+	if n := in.postCount(); n != 1 {
+		t.Errorf("%d POSTs after a 503 without Retry-After and an hour's backoff, want 1", n)
+	}
+}
+
 // TestDeliveryUnavailable: a host failing for long (here, from its first
 // failure on) is skipped but for a probe every ProbeEvery, and recovers on
 // its first success.

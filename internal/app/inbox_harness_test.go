@@ -41,6 +41,8 @@ type testInbox struct {
 	answers []int
 	// always, when set, answers every POST.
 	always int
+	// retryAfter, when set, is the Retry-After header of answers >= 300.
+	retryAfter string
 	// onlyCavage refuses RFC 9421 signatures with 401.
 	onlyCavage bool
 	// hold, when set, is called with each verified activity before it is
@@ -180,7 +182,7 @@ func (in *testInbox) serveInbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.mu.Lock()
-	code := 202
+	code, retryAfter := 202, in.retryAfter
 	switch {
 	case in.always != 0:
 		code = in.always
@@ -192,6 +194,9 @@ func (in *testInbox) serveInbox(w http.ResponseWriter, r *http.Request) {
 		in.record(res.Mode, &delivered{Path: r.URL.Path, Act: act}, "")
 	} else {
 		in.record(res.Mode, nil, "")
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
 	}
 	w.WriteHeader(code)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -198,8 +199,40 @@ func (d *Deliverer) deliver(ctx context.Context, a DeliverArgs, host string) err
 		return err
 	}
 	keyID := d.docs.urls.actor(actor.Username) + mainKeyFragment
-	code, err := d.post(ctx, a.Inbox, host, body, keys.RSA, keyID)
-	return d.settle(ctx, host, h.Failures > 0, code, err)
+	code, retryAfter, err := d.post(ctx, a.Inbox, host, body, keys.RSA, keyID)
+	err = d.settle(ctx, host, h.Failures > 0, code, err)
+	if err != nil && !isCancel(err) && (code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable) {
+		if wait := d.retryAfter(retryAfter); wait > 0 {
+			// The server said when to come back: wait that long instead of
+			// the backoff, without spending an attempt. The failure streak
+			// grows all the same, so a host that never recovers still
+			// becomes unavailable and its jobs end.
+			return river.JobSnooze(wait)
+		}
+	}
+	return err
+}
+
+// maxRetryAfter bounds how long a Retry-After may put a delivery off; a
+// longer one is ignored in favour of the backoff.
+const maxRetryAfter = 6 * time.Hour
+
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date: the
+// wait it asks for, or 0 when it is absent, unreadable, past or too long.
+func (d *Deliverer) retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	var wait time.Duration
+	if secs, err := strconv.Atoi(v); err == nil {
+		wait = time.Duration(secs) * time.Second
+	} else if at, err := http.ParseTime(v); err == nil {
+		wait = at.Sub(d.o.Now())
+	}
+	if wait <= 0 || wait > maxRetryAfter {
+		return 0
+	}
+	return wait
 }
 
 // settle records how host answered and turns the answer into the job's
@@ -237,9 +270,11 @@ func (d *Deliverer) healthy(ctx context.Context, host string, wasFailing bool, o
 }
 
 // post POSTs body to inbox signed with key, knocking twice (FEP-844e). It
-// returns the answer's status, or 0 and the error when there was none.
-func (d *Deliverer) post(ctx context.Context, inbox, host string, body []byte, key crypto.Signer, keyID string) (int, error) {
-	return knock(d.modes, host, func(mode httpsig.Mode) (int, error) {
+// returns the answer's status and Retry-After header, or 0 and the error
+// when there was none.
+func (d *Deliverer) post(ctx context.Context, inbox, host string, body []byte, key crypto.Signer, keyID string) (int, string, error) {
+	var retryAfter string
+	code, err := knock(d.modes, host, func(mode httpsig.Mode) (int, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
 		if err != nil {
 			return 0, fmt.Errorf("federation: deliver: %w", outbound.ErrURL)
@@ -255,8 +290,10 @@ func (d *Deliverer) post(ctx context.Context, inbox, host string, body []byte, k
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		_ = resp.Body.Close()
+		retryAfter = resp.Header.Get("Retry-After")
 		return resp.StatusCode, nil
 	})
+	return code, retryAfter, err
 }
 
 // knock sends a request signed in the format host is known to accept (RFC

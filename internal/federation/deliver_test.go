@@ -2,6 +2,7 @@ package federation
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +78,25 @@ func failures(t *testing.T, e *testEnv, host string) int {
 		t.Fatal(err)
 	}
 	return h.Failures
+}
+
+// TestRetryAfter reads Retry-After in seconds and as a date, and ignores
+// what is absent, past, unreadable or too long.
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	d := &Deliverer{o: DeliverOptions{Now: func() time.Time { return now }}}
+	for v, want := range map[string]time.Duration{
+		"":      0,
+		"120":   2 * time.Minute,
+		"0":     0,
+		"-5":    0,
+		"soon":  0,
+		"86400": 0,
+		now.Add(time.Hour).Format(http.TimeFormat):  time.Hour,
+		now.Add(-time.Hour).Format(http.TimeFormat): 0,
+	} {
+		if got := d.retryAfter(v); got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
+		}
+	}
 }
