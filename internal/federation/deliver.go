@@ -149,7 +149,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		}
 	}
 	err := d.deliver(ctx, a, host)
-	final := err == nil || isCancel(err) || job.Attempt >= job.MaxAttempts
+	final := err == nil || isCancel(err) || (job.Attempt >= job.MaxAttempts && !isSnooze(err))
 	if final && a.Event == core.EventStatusCreated {
 		if rerr := d.svc.RemovePendingCreate(ctx, a.StatusID, a.Inbox); rerr != nil && err == nil {
 			return rerr
@@ -161,6 +161,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 func isCancel(err error) bool {
 	var c *river.JobCancelError
 	return errors.As(err, &c)
+}
+
+func isSnooze(err error) bool {
+	var s *river.JobSnoozeError
+	return errors.As(err, &s)
 }
 
 // deliver builds, signs and POSTs a's activity, and sorts the answer: done
