@@ -60,12 +60,15 @@ var shown = `s.account_id NOT IN (` + hiddenAuthors + `)
 		AND o.account_id NOT IN (` + hiddenAuthors + `) AND ` + canSee("o") + `) = 1)`
 
 // homeWhere: the viewer's own statuses and boosts; followed accounts'
-// non-direct statuses, and their boosts where the follow shows boosts;
-// followers-only and direct statuses that mention the viewer, from anyone.
+// non-direct statuses, their boosts where the follow shows boosts, and
+// their direct statuses that mention the viewer. As on Mastodon, an
+// account the viewer does not follow reaches the home timeline in no way,
+// mentions included (they are notifications): a stranger cannot push
+// into someone's home.
 var homeWhere = `(s.account_id = $1
-	OR (s.account_id IN (` + followed + `) AND s.visibility <> 'direct'
-		AND (s.reblog_of_id IS NULL OR s.account_id IN (` + followedWithBoosts + `)))
-	OR ` + addressed("s") + `)
+	OR (s.account_id IN (` + followed + `)
+		AND ((s.visibility <> 'direct' AND (s.reblog_of_id IS NULL OR s.account_id IN (` + followedWithBoosts + `)))
+			OR ` + addressed("s") + `)))
 	AND ` + shown
 
 // publicWhere: public statuses that are not boosts, leaving out replies to

@@ -47,6 +47,9 @@ func testStatusRoundTrip(t *testing.T, f *fx) {
 
 func testEditStatus(t *testing.T, f *fx) {
 	a, b, c := f.account("ed"), f.account("bea"), f.account("cy")
+	for _, v := range []*model.Account{b, c} { // a direct status reaches a follower's home
+		f.must(f.s.PutFollow(f.ctx, &model.Follow{AccountID: v.ID, TargetID: a.ID}))
+	}
 	st := f.post(a, model.VisibilityDirect, mentioning(b), tagged("old"))
 	prev := &model.StatusEdit{Text: st.Text, Content: st.Content, SpoilerText: "first cw", Sensitive: true,
 		CreatedAt: st.CreatedAt}

@@ -76,7 +76,7 @@ func testVisibility(t *testing.T, f *fx) {
 		{"author", author.ID, all, all, []int64{pub.ID}},
 		{"follower", follower.ID, newestFirst(pub, unl, priv), newestFirst(pub, unl, priv), []int64{pub.ID}},
 		{"pending follower", pending.ID, open, none, []int64{pub.ID}},
-		{"mentioned", mentioned.ID, all, newestFirst(priv, dir), []int64{pub.ID}},
+		{"mentioned", mentioned.ID, all, none, []int64{pub.ID}},
 		{"stranger", stranger.ID, open, none, []int64{pub.ID}},
 		{"signed out", 0, open, none, []int64{pub.ID}},
 		{"blocked by author", blocked.ID, none, none, none},
@@ -98,9 +98,10 @@ func testVisibility(t *testing.T, f *fx) {
 	}
 }
 
-// testHomeMentions: followers-only and direct statuses that mention the
-// viewer reach the viewer's home from accounts the viewer does not follow,
-// unless a block, a mute or a suspension hides their author.
+// testHomeMentions: statuses that mention the viewer reach the viewer's
+// home only from accounts the viewer follows, as on Mastodon (a stranger's
+// mentions are notifications); direct ones included, unless a block, a
+// mute or a suspension hides their author.
 func testHomeMentions(t *testing.T, f *fx) {
 	v, other := f.account("viewer"), f.account("other")
 	stranger, blocked, muted, suspended := f.account("stranger"), f.account("blocked"), f.account("muted"), f.account("suspended")
@@ -128,8 +129,8 @@ func testHomeMentions(t *testing.T, f *fx) {
 			t.Errorf("%s: %s, want %s", what, l.of(got), l.of(want))
 		}
 	}
-	check("viewer's home", tl.home(v.ID), newestFirst(privMention, dirMention))
-	check("other's home", tl.home(other.ID), newestFirst(privMention, privOther))
+	check("viewer's home, not following", tl.home(v.ID), []int64{})
+	check("other's home, not following", tl.home(other.ID), []int64{})
 	check("stranger's statuses seen by viewer", tl.account(v.ID),
 		newestFirst(privMention, dirMention, pubMention, unlMention))
 	check("stranger's statuses seen by other", tl.account(other.ID),
@@ -142,6 +143,14 @@ func testHomeMentions(t *testing.T, f *fx) {
 		f.must(err)
 		check(a.Username+"'s statuses seen by viewer", statusIDs(got), []int64{})
 	}
+	// Following the stranger (and the hidden ones) brings its statuses the
+	// viewer may see, its direct mention included.
+	f.must(f.s.PutFollow(f.ctx, &model.Follow{AccountID: v.ID, TargetID: stranger.ID}))
+	for _, a := range []*model.Account{blocked, muted, suspended} {
+		f.must(f.s.PutFollow(f.ctx, &model.Follow{AccountID: v.ID, TargetID: a.ID}))
+	}
+	check("viewer's home, following", tl.home(v.ID),
+		newestFirst(privMention, dirMention, pubMention, unlMention, privOther, privPlain))
 }
 
 func testHomeBoosts(t *testing.T, f *fx) {
