@@ -17,6 +17,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/roost-social/roost/internal/config"
 	"github.com/roost-social/roost/internal/core"
@@ -44,6 +47,10 @@ type Options struct {
 	// Delivery tunes outgoing federation delivery; the zero value is
 	// production's (tests shorten its waits).
 	Delivery federation.DeliverOptions
+	// RescueStuckJobsAfter is how long a job may stay running before the
+	// queue takes the process that ran it for dead and works it again;
+	// zero is River's hour (tests of a killed server shorten it).
+	RescueStuckJobsAfter time.Duration
 }
 
 // App is an opened Roost: storage migrated, services built, ready to serve.
@@ -60,6 +67,8 @@ type App struct {
 	// delivery jobs.
 	requester federation.RequesterFunc
 	pub       *federation.Publisher
+	// periodic are the jobs the queue inserts on a schedule.
+	periodic []*river.PeriodicJob
 	// NewMasterKey is true when this Open generated the master key file.
 	NewMasterKey bool
 }
@@ -110,7 +119,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if err != nil {
 		return nil, err
 	}
-	if a.queue, err = jobs.New(db.jobs, workers, jobs.Options{Logger: a.log, DeliveryWorkers: deliveryWorkers}); err != nil {
+	if a.queue, err = jobs.New(db.jobs, workers, jobs.Options{Logger: a.log, DeliveryWorkers: deliveryWorkers,
+		Periodic: a.periodic, RescueStuckJobsAfter: o.RescueStuckJobsAfter}); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.pub.SetQueue(a.queue)

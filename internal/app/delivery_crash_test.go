@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/roost-social/roost/internal/app"
+	"github.com/roost-social/roost/internal/config"
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store/sqlite"
@@ -36,10 +37,9 @@ func TestMain(m *testing.M) {
 // the activity: River keeps the job, which was running, and works it again.
 //
 // River rescues a job left running by a dead process once it has run for
-// RescueStuckJobsAfter (an hour by default, not configurable through
-// package jobs today). The test stands for that hour by backdating the
-// job's attempted_at while the server is down; everything else is the real
-// binary on the real database.
+// RescueStuckJobsAfter, an hour in production. The real binary is killed;
+// the restart is the same server opened in process with that delay cut to
+// seconds (app.Options.RescueStuckJobsAfter), on the same database.
 func TestDeliveryKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the roost binary")
@@ -126,23 +126,59 @@ func TestDeliveryKill9(t *testing.T) {
 			t.Fatalf("the inbox counted %d deliveries before the restart", n)
 		}
 
-		// The delivery job is still marked running; stand for River's
-		// rescue delay (see above).
-		if n := backdateRunningJobs(t, db, dir, dbFlags); n != 1 {
+		// The delivery job is still marked running, by a process that is
+		// gone.
+		if n := runningJobs(t, db, dir, dbFlags); n != 1 {
 			t.Fatalf("%d jobs were running at the kill, want the one delivery", n)
 		}
 
-		srv = startRoost(t, bin, flags)
+		logs := &syncBuffer{}
+		restarted := serveAt(t, addr, loadConfig(t, flags...), app.Options{
+			Logger: slog.New(slog.NewTextHandler(logs, nil)), Delivery: fastDelivery(),
+			RescueStuckJobsAfter: 3 * time.Second,
+		})
 		deadline := time.Now().Add(150 * time.Second)
 		for in.count(ofType("Create", noteID)) == 0 {
 			if time.Now().After(deadline) {
-				t.Fatalf("the delivery was lost; server output:\n%s", srv.out.String())
+				t.Fatalf("the delivery was lost; server log:\n%s", logs.String())
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 		in.checkClean(t)
-		srv.stop(t)
+		restarted()
 	})
+}
+
+// serveAt opens Roost with cfg and o and serves it on addr until the
+// returned stop is called (or the test ends), then closes it.
+func serveAt(t *testing.T, addr string, cfg *config.Config, o app.Options) (stop func()) {
+	t.Helper()
+	a, err := app.Open(context.Background(), cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		_ = a.Close()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			if err := a.Close(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // roostProcess is the roost binary serving.
@@ -174,24 +210,8 @@ func startRoost(t *testing.T, bin string, flags []string) *roostProcess {
 	return p
 }
 
-// stop ends the server as an operator would (SIGTERM).
-func (p *roostProcess) stop(t *testing.T) {
-	t.Helper()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = p.cmd.Process.Kill()
-		t.Error("roost did not stop on SIGTERM")
-	}
-}
-
-// backdateRunningJobs makes the jobs left running look an hour and more
-// old, as River's rescuer will find them once that time has passed, and
-// returns how many there were.
-func backdateRunningJobs(t *testing.T, db database, dir string, dbFlags []string) int64 {
+// runningJobs counts the jobs River's table marks running.
+func runningJobs(t *testing.T, db database, dir string, dbFlags []string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	if db.name == "sqlite" {
@@ -200,11 +220,10 @@ func backdateRunningJobs(t *testing.T, db database, dir string, dbFlags []string
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		res, err := conn.ExecContext(ctx, `UPDATE river_job SET attempted_at = '2000-01-01 00:00:00.000' WHERE state = 'running'`)
-		if err != nil {
+		var n int64
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state = 'running'`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		n, _ := res.RowsAffected()
 		return n
 	}
 	dsn := dbFlags[len(dbFlags)-1]
@@ -213,9 +232,9 @@ func backdateRunningJobs(t *testing.T, db database, dir string, dbFlags []string
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	tag, err := conn.Exec(ctx, `UPDATE river_job SET attempted_at = now() - interval '2 hours' WHERE state = 'running'`)
-	if err != nil {
+	var n int64
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE state = 'running'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	return tag.RowsAffected()
+	return n
 }

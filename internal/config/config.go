@@ -38,10 +38,11 @@ type Config struct {
 	BehindHTTPSProxy bool   `toml:"behind_https_proxy" help:"set when a TLS-terminating proxy serves Roost over HTTPS"`
 	MasterKeyFile    string `toml:"master_key_file" help:"file holding the vault's master key (default <data_dir>/master.key)"`
 
-	Database Database `toml:"database"`
-	Instance Instance `toml:"instance"`
-	Log      Log      `toml:"log"`
-	Dev      Dev      `toml:"dev"`
+	Database   Database   `toml:"database"`
+	Instance   Instance   `toml:"instance"`
+	Federation Federation `toml:"federation"`
+	Log        Log        `toml:"log"`
+	Dev        Dev        `toml:"dev"`
 }
 
 // Database selects the storage backend.
@@ -63,6 +64,11 @@ type Instance struct {
 	MaxStatusChars int      `toml:"max_status_chars" help:"maximum characters in a status (50..100000)"`
 	ShowPeers      bool     `toml:"show_peers" help:"publish the list of known servers at /api/v1/instance/peers"`
 	ShowActivity   bool     `toml:"show_activity" help:"publish weekly activity at /api/v1/instance/activity"`
+}
+
+// Federation tunes how Roost keeps up with other servers.
+type Federation struct {
+	RefreshMinutes int `toml:"refresh_minutes" help:"minutes between passes that refetch up to 50 remote accounts followed by or following local ones and fetched over a day ago; 0 turns it off (0..1440)"`
 }
 
 // Log configures the server's own log. Whatever the level, Roost never logs
@@ -113,7 +119,8 @@ func base() *Config {
 			ShowPeers:      true,
 			ShowActivity:   true,
 		},
-		Log: Log{Level: "info"},
+		Federation: Federation{RefreshMinutes: 10},
+		Log:        Log{Level: "info"},
 	}
 }
 

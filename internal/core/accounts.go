@@ -131,6 +131,11 @@ func (s *Service) SearchAccounts(ctx context.Context, viewerID int64, q string, 
 		if r.Blocking || r.BlockedBy || (following && !r.Following && a.ID != viewerID) {
 			continue
 		}
+		if hide, err := s.silencedStranger(ctx, a, r); err != nil {
+			return nil, err
+		} else if hide {
+			continue
+		}
 		if s.checkVisible(ctx, viewerID, a) == nil {
 			out = append(out, a)
 		}

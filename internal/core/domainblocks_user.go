@@ -11,9 +11,10 @@ import (
 // Per-user domain blocks: an account hides a domain and its subdomains.
 // The store leaves the statuses (and boosts of them) and notifications of
 // the domain's accounts out of the account's timelines and notifications,
-// and Relationship.DomainBlocking is set for them. Unlike Mastodon, the
-// account's followers on the domain are not removed, and followed
-// accounts there are hidden from the home timeline as well.
+// and Relationship.DomainBlocking is set for them. As in Mastodon,
+// blocking a domain ends the follows both ways with its accounts
+// (severDomain) and threads leave them out (threadFilter); a status of
+// theirs opened directly is still shown.
 
 // userDomain normalises a domain for a per-user block; our own domain
 // cannot be blocked.
@@ -37,7 +38,7 @@ func (s *Service) BlockDomain(ctx context.Context, a *Auth, domain string) error
 	if err := s.store.PutUserDomainBlock(ctx, a.ViewerID(), d); err != nil {
 		return fmt.Errorf("core: block domain: %w", err)
 	}
-	return nil
+	return s.severDomain(ctx, a.ViewerID(), d)
 }
 
 // UnblockDomain lifts the caller's block of domain; none is no error.

@@ -20,7 +20,14 @@ const (
 	EventBlocked        EventKind = "block"           // ActorID blocked TargetID
 	EventUnblocked      EventKind = "unblock"         // ActorID unblocked TargetID
 	EventProfileUpdated EventKind = "profile.updated" // ActorID's profile or keys changed
+	EventMoved          EventKind = "move"            // ActorID moved to TargetID (Move to its followers)
+	EventPinned         EventKind = "pin"             // ActorID pinned (featured) its public or unlisted StatusID
+	EventUnpinned       EventKind = "unpin"           // ActorID unpinned StatusID
 )
+
+// EventReportForwarded: ActorID (local) reported TargetID (remote) in
+// ReportID and asked for the report to be forwarded to TargetID's server.
+const EventReportForwarded EventKind = "report.forwarded"
 
 // Event is one thing a local account did. IDs only: events become durable
 // delivery jobs, and job records are kept in clear, so no personal text may
@@ -30,6 +37,14 @@ type Event struct {
 	ActorID  int64 // the local account that acted
 	TargetID int64 // the other account, for follows, blocks
 	StatusID int64 // the status concerned
+	// RowID is the favourite's or block's row, for EventFavourited,
+	// EventUnfavourited, EventBlocked and EventUnblocked: it names the
+	// Like or Block, so that a like after an unlike is a new activity
+	// while each Undo names the one it takes back. Read before an undo
+	// deletes the row.
+	RowID int64
+	// ReportID is the report, for EventReportForwarded (never its comment).
+	ReportID int64
 	// Deleted describes a status that no longer exists, for
 	// EventStatusDeleted (and undoing a boost, which deletes the boost).
 	Deleted *DeletedStatus

@@ -88,8 +88,16 @@ func (s *Service) ReceiveActivity(ctx context.Context, signerID int64, act *ap.O
 		return in.announce(ctx)
 	case ap.TypeBlock:
 		return in.block(ctx)
+	case ap.TypeAdd:
+		return in.featured(ctx, true)
+	case ap.TypeRemove:
+		return in.featured(ctx, false)
+	case ap.TypeMove:
+		return in.move(ctx)
+	case ap.TypeFlag:
+		return in.flag(ctx)
 	}
-	// Flag, Move, Add, Remove and any other known type: not acted on yet.
+	// Any other known type: not acted on yet.
 	return nil
 }
 

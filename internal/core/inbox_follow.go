@@ -12,7 +12,8 @@ import (
 // Follows, blocks and their undoing, as other servers send them.
 
 // follow applies a Follow of a local account: a follow, or a request when
-// the account is locked, with its notification; an unlocked account
+// the account is locked or the actor's domain silenced, with its
+// notification; an unlocked account
 // accepts at once (EventFollowAccepted, which delivery turns into an
 // Accept). A follow that exists already is accepted again, as Mastodon
 // does, in case the first Accept was lost. A blocked follower is
@@ -34,9 +35,13 @@ func (in *inbound) follow(ctx context.Context) error {
 	if err != nil && !isNew {
 		return fmt.Errorf("core: inbox follow: %w", err)
 	}
+	ask, err := s.followNeedsApproval(ctx, in.actor, target)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	f := &model.Follow{ID: model.NewID(now), AccountID: in.actor.ID, TargetID: target.ID, Reblogs: true,
-		Pending: target.Locked, URI: in.act.ID, CreatedAt: now}
+		Pending: ask, URI: in.act.ID, CreatedAt: now}
 	if !isNew {
 		f.ID, f.Reblogs, f.Notify, f.Pending, f.CreatedAt = old.ID, old.Reblogs, old.Notify, old.Pending, old.CreatedAt
 	}

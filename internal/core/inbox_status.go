@@ -104,8 +104,13 @@ func (s *Service) followersOf(ctx context.Context, accountID int64) string {
 
 // noteFields maps obj's content onto st: sanitized HTML (with an Article's
 // title, a Question's options and the attachments as links), content
-// warning, sensitivity, language, URL, mentions and hashtags.
+// warning, sensitivity, language, URL, mentions and hashtags. Attachments
+// from a domain blocked with reject_media are left out.
 func (s *Service) noteFields(ctx context.Context, st *model.Status, obj *ap.Object) error {
+	obj, err := s.withoutRejectedMedia(ctx, obj)
+	if err != nil {
+		return err
+	}
 	st.URL = obj.ID
 	if h := obj.HTMLURL(); isHTTPURL(h) {
 		st.URL = h
@@ -135,7 +140,43 @@ func (s *Service) noteFields(ctx context.Context, st *model.Status, obj *ap.Obje
 			st.Tags = append(st.Tags, name)
 		}
 	}
+	st.Emojis = customEmojis(obj, st.Content+" "+st.SpoilerText)
 	return nil
+}
+
+// customEmojis returns the Emoji tags of obj whose ":shortcode:" text
+// uses, with a valid shortcode and an http(s) image, each once, at most
+// maxRemoteTags of them. A domain blocked with reject_media has none
+// (withoutRejectedMedia drops them).
+func customEmojis(obj *ap.Object, text string) []model.Emoji {
+	var out []model.Emoji
+	seen := map[string]bool{}
+	for _, t := range obj.Tag {
+		if t.Type != ap.TypeEmoji || t.Icon == nil || !isHTTPURL(t.Icon.URL) || len(out) == maxRemoteTags {
+			continue
+		}
+		code := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(t.Name), ":"), ":")
+		if !validShortcode(code) || seen[code] || !strings.Contains(text, ":"+code+":") {
+			continue
+		}
+		seen[code] = true
+		out = append(out, model.Emoji{Shortcode: code, URL: t.Icon.URL})
+	}
+	return out
+}
+
+// validShortcode reports whether code is a custom emoji shortcode as
+// Mastodon accepts them: 2 to 100 letters, digits and underscores.
+func validShortcode(code string) bool {
+	if len(code) < 2 || len(code) > maxRemoteTagLen {
+		return false
+	}
+	for _, r := range code {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // mentionedAccount is the account a Mention's href names: a local one, or

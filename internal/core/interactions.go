@@ -28,7 +28,8 @@ func (s *Service) Favourite(ctx context.Context, viewerID, id int64) (*StatusVie
 		if err := s.notifyAbout(ctx, st.AccountID, viewerID, model.NotifyFavourite, st.ID); err != nil {
 			return nil, err
 		}
-		s.publish(ctx, Event{Kind: EventFavourited, ActorID: viewerID, StatusID: st.ID})
+		s.publish(ctx, Event{Kind: EventFavourited, ActorID: viewerID, StatusID: st.ID,
+			RowID: s.favouriteRow(ctx, viewerID, st.ID)})
 	}
 	return s.freshView(ctx, viewerID, st.ID)
 }
@@ -41,6 +42,7 @@ func (s *Service) Unfavourite(ctx context.Context, viewerID, id int64) (*StatusV
 	if err != nil {
 		return nil, err
 	}
+	row := s.favouriteRow(ctx, viewerID, st.ID) // before the row goes: the Undo names the Like by it
 	removed, err := s.store.RemoveFavourite(ctx, viewerID, st.ID)
 	if err != nil {
 		return nil, fmt.Errorf("core: unfavourite %d: %w", st.ID, err)
@@ -49,7 +51,7 @@ func (s *Service) Unfavourite(ctx context.Context, viewerID, id int64) (*StatusV
 		if err := s.withdrawNotification(ctx, st.AccountID, viewerID, model.NotifyFavourite, st.ID); err != nil {
 			return nil, err
 		}
-		s.publish(ctx, Event{Kind: EventUnfavourited, ActorID: viewerID, StatusID: st.ID})
+		s.publish(ctx, Event{Kind: EventUnfavourited, ActorID: viewerID, StatusID: st.ID, RowID: row})
 	}
 	return s.freshView(ctx, viewerID, st.ID)
 }
@@ -208,17 +210,28 @@ func (s *Service) Pin(ctx context.Context, viewerID, id int64) (*StatusView, err
 	if err := s.store.AddPin(ctx, viewerID, st.ID); err != nil && !errors.Is(err, model.ErrConflict) {
 		return nil, fmt.Errorf("core: pin %d: %w", st.ID, err)
 	}
+	if federatesPin(st) {
+		s.publish(ctx, Event{Kind: EventPinned, ActorID: viewerID, StatusID: st.ID})
+	}
 	return s.freshView(ctx, viewerID, st.ID)
 }
 
-// Unpin takes a status off viewerID's profile.
+// Unpin takes a status off viewerID's profile; other servers hear of it
+// when it was pinned and federated.
 func (s *Service) Unpin(ctx context.Context, viewerID, id int64) (*StatusView, error) {
 	st, err := s.visibleStatus(ctx, viewerID, id)
 	if err != nil {
 		return nil, err
 	}
+	v, err := s.view(ctx, viewerID, st)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.store.RemovePin(ctx, viewerID, st.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return nil, fmt.Errorf("core: unpin %d: %w", st.ID, err)
+	}
+	if v.Flags.Pinned && st.AccountID == viewerID && federatesPin(st) {
+		s.publish(ctx, Event{Kind: EventUnpinned, ActorID: viewerID, StatusID: st.ID})
 	}
 	return s.freshView(ctx, viewerID, st.ID)
 }

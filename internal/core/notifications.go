@@ -32,9 +32,14 @@ func (s *Service) notifyAbout(ctx context.Context, recipientID, fromID int64, t 
 // send tells each notice's recipient that fromID did something about status
 // statusID (0 for none), unless that would tell nobody anything (one's own
 // action, a remote or suspended recipient) or the recipient keeps fromID
-// away: a block either way, or a mute. It reads every recipient in one go
+// away: a block either way, a mute, or (fromID being on a silenced
+// domain) not following fromID. It reads every recipient in one go
 // and stores the notifications together.
 func (s *Service) send(ctx context.Context, fromID, statusID int64, notices []notice) error {
+	notices, err := s.dropSilencedNotices(ctx, fromID, notices)
+	if err != nil {
+		return err
+	}
 	ids := make([]int64, 0, len(notices))
 	for _, n := range notices {
 		if n.to != fromID {

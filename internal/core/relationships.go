@@ -136,17 +136,21 @@ func (s *Service) RemoveFromFollowers(ctx context.Context, a *Auth, targetID int
 	return s.relationship(ctx, me, t.ID)
 }
 
-// Block blocks an account; follows both ways end.
+// Block blocks an account; follows both ways end, and a remote account's
+// server is told of each (Reject, Undo) before the Block itself.
 func (s *Service) Block(ctx context.Context, a *Auth, targetID int64) (*model.Relationship, error) {
 	me := a.ViewerID()
 	t, err := s.target(ctx, me, targetID)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.endFollowsForBlock(ctx, me, t); err != nil { // before PutBlock deletes the follows
+		return nil, err
+	}
 	if err := s.store.PutBlock(ctx, me, t.ID); err != nil {
 		return nil, fmt.Errorf("core: block: %w", err)
 	}
-	s.publish(ctx, Event{Kind: EventBlocked, ActorID: me, TargetID: t.ID})
+	s.publish(ctx, Event{Kind: EventBlocked, ActorID: me, TargetID: t.ID, RowID: s.blockRow(ctx, me, t.ID)})
 	return s.relationship(ctx, me, t.ID)
 }
 
@@ -157,10 +161,13 @@ func (s *Service) Unblock(ctx context.Context, a *Auth, targetID int64) (*model.
 	if err != nil {
 		return nil, err
 	}
+	row := s.blockRow(ctx, me, t.ID) // before the row goes: the Undo names the Block by it
 	if err := s.store.DeleteBlock(ctx, me, t.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return nil, fmt.Errorf("core: unblock: %w", err)
 	}
-	s.publish(ctx, Event{Kind: EventUnblocked, ActorID: me, TargetID: t.ID})
+	if row != 0 { // no block, nothing to undo, as in Mastodon
+		s.publish(ctx, Event{Kind: EventUnblocked, ActorID: me, TargetID: t.ID, RowID: row})
+	}
 	return s.relationship(ctx, me, t.ID)
 }
 

@@ -31,8 +31,9 @@ type Fetched struct {
 // Fetcher fetches remote JSON documents for core, through the one
 // outbound client, signed as the instance actor. core knows no HTTP: an
 // implementation answers a 404 or 410 with an error wrapping
-// model.ErrNotFound, and every other failure (refused address, other
-// status, not JSON, too large) with some other error.
+// model.ErrNotFound (a 410 with ErrGone, which wraps it), and every other
+// failure (refused address, other status, not JSON, too large) with some
+// other error.
 type Fetcher interface {
 	// FetchObject GETs an ActivityStreams document.
 	FetchObject(ctx context.Context, rawURL string) (*Fetched, error)
@@ -313,6 +314,7 @@ func (s *Service) actorFromDocument(o *ap.Object, id *url.URL) (*model.Account, 
 		Inbox: httpURL(o.Inbox), SharedInbox: httpURL(o.SharedInbox), Outbox: httpURL(o.Outbox),
 		Followers: httpURL(o.Followers), Following: httpURL(o.Following), Featured: httpURL(o.Featured),
 		FetchedAt: s.now(),
+		Moves:     actorMoves(o),
 	}
 	for _, k := range o.PublicKey {
 		if k.Owner == o.ID && k.PEM != "" && sameHost(k.ID, o.ID) {

@@ -40,6 +40,9 @@ type NewStatus struct {
 
 // PostStatus publishes a status by author.
 func (s *Service) PostStatus(ctx context.Context, author *model.Account, in NewStatus) (*StatusView, error) {
+	if err := refuseMoved(author); err != nil {
+		return nil, err
+	}
 	if in.IdempotencyKey != "" {
 		unlock := lockIdempotency(author.ID, in.IdempotencyKey)
 		defer unlock()
@@ -382,6 +385,9 @@ func (s *Service) Context(ctx context.Context, viewerID, id int64) (*StatusConte
 		return nil, fmt.Errorf("core: status %d descendants: %w", id, err)
 	}
 	all, err := s.views(ctx, viewerID, append(anc, desc...), true)
+	if err == nil {
+		all, err = s.threadFilter(ctx, viewerID, all)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,8 @@ func (s *Service) PublicTimeline(ctx context.Context, viewerID int64, o store.Ti
 	if err != nil {
 		return nil, fmt.Errorf("core: public timeline: %w", err)
 	}
-	return s.statusListing(ctx, viewerID, sts)
+	l, err := s.statusListing(ctx, viewerID, sts)
+	return s.hideSilencedListing(ctx, viewerID, l, err)
 }
 
 // TagTimeline is the public statuses with hashtag tag (with or without its
@@ -44,7 +45,8 @@ func (s *Service) TagTimeline(ctx context.Context, viewerID int64, tag string, o
 	if err != nil {
 		return nil, fmt.Errorf("core: tag timeline: %w", err)
 	}
-	return s.statusListing(ctx, viewerID, sts)
+	l, err := s.statusListing(ctx, viewerID, sts)
+	return s.hideSilencedListing(ctx, viewerID, l, err)
 }
 
 // NormalizeTag is a hashtag as statuses store it: without '#', lower case.

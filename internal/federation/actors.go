@@ -30,6 +30,10 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.personParams(a)
+	if err := h.withMoves(ctx, a, &p); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p.PublicKey, p.AssertionMethods = actorKeys(p.ID, keys.RSAPublicPEM(), keys.Ed25519Public())
 	doc := ap.NewPerson(p)
 	if a.Bot {

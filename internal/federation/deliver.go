@@ -199,11 +199,11 @@ func (d *Deliverer) deliver(ctx context.Context, a DeliverArgs, host string) err
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("federation: deliver: %w", err))
 	}
-	keys, err := d.svc.ActorKeys(ctx, actor.ID)
+	signer, keyID := d.signerOf(actor, a)
+	keys, err := d.svc.ActorKeys(ctx, signer)
 	if err != nil {
 		return err
 	}
-	keyID := d.docs.urls.actor(actor.Username) + mainKeyFragment
 	code, retryAfter, err := d.post(ctx, a.Inbox, host, body, keys.RSA, keyID)
 	err = d.settle(ctx, host, h.Failures > 0, code, err)
 	if err != nil && !isCancel(err) && (code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable) {

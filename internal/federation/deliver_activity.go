@@ -11,15 +11,30 @@ import (
 )
 
 // Activity ids. Objects that an Undo, Accept or Reject names later have
-// stable ids derived from what they concern (the follow's row, the liked
-// status, the blocked account), so the later activity embeds the same id;
+// stable ids derived from what they concern (the follow's, favourite's or
+// block's row), so the later activity embeds the same id;
 // the Undos themselves, and Updates, carry the event's nonce so that a
 // repeat is a new activity.
 func followID(actor string, followRow int64) string {
 	return actor + "#follows/" + model.FormatID(followRow)
 }
-func likeID(actor string, status int64) string  { return actor + "#likes/" + model.FormatID(status) }
-func blockID(actor string, target int64) string { return actor + "#blocks/" + model.FormatID(target) }
+
+// likeID and blockID name a Like or Block by its row (as Mastodon does),
+// new for each like or block, so that one after an Undo is not taken for
+// a repeat; jobs queued before rows were kept (row 0) name it by what it
+// concerns.
+func likeID(actor string, status, row int64) string {
+	if row != 0 {
+		return actor + "#likes/" + model.FormatID(row)
+	}
+	return actor + "#likes/" + model.FormatID(status)
+}
+func blockID(actor string, target, row int64) string {
+	if row != 0 {
+		return actor + "#blocks/" + model.FormatID(row)
+	}
+	return actor + "#blocks/" + model.FormatID(target)
+}
 func nonceID(base, what string, nonce int64) string {
 	return base + "/" + what + "/" + strconv.FormatInt(nonce, 36)
 }
@@ -58,6 +73,9 @@ func (d *Deliverer) activity(ctx context.Context, actor *model.Account, a Delive
 			return nil, err
 		}
 		p := d.docs.personParams(actor)
+		if err := d.docs.withMoves(ctx, actor, &p); err != nil {
+			return nil, err
+		}
 		p.PublicKey, p.AssertionMethods = actorKeys(p.ID, keys.RSAPublicPEM(), keys.Ed25519Public())
 		doc := ap.NewPerson(p)
 		if actor.Bot {
@@ -94,7 +112,7 @@ func (d *Deliverer) activity(ctx context.Context, actor *model.Account, a Delive
 		if err != nil {
 			return nil, err
 		}
-		like := ap.NewLike(likeID(me, a.StatusID), me, obj)
+		like := ap.NewLike(likeID(me, a.StatusID, a.RowID), me, obj)
 		if a.Event == core.EventFavourited {
 			return like, nil
 		}
@@ -104,11 +122,17 @@ func (d *Deliverer) activity(ctx context.Context, actor *model.Account, a Delive
 		if err != nil {
 			return nil, err
 		}
-		block := ap.NewBlock(blockID(me, a.TargetID), me, target.URI)
+		block := ap.NewBlock(blockID(me, a.TargetID, a.RowID), me, target.URI)
 		if a.Event == core.EventBlocked {
 			return block, nil
 		}
 		return ap.NewUndo(nonceID(block.ID, "undo", a.Nonce), me, block), nil
+	case core.EventPinned, core.EventUnpinned:
+		return d.pinActivity(ctx, actor, a)
+	case core.EventMoved:
+		return d.moveActivity(ctx, actor, a)
+	case core.EventReportForwarded:
+		return d.flagOf(ctx, a)
 	}
 	return nil, fmt.Errorf("federation: deliver: unknown event %q: %w", a.Event, model.ErrNotFound)
 }

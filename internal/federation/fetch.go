@@ -72,7 +72,10 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL, accept string) (*core.Fetch
 		return http.StatusOK, nil
 	})
 	if err != nil {
-		if code := statusOf(err); code == http.StatusNotFound || code == http.StatusGone {
+		switch statusOf(err) {
+		case http.StatusGone:
+			return nil, fmt.Errorf("federation: fetch from %s: %w", host, core.ErrGone)
+		case http.StatusNotFound:
 			return nil, fmt.Errorf("federation: fetch from %s: %w", host, model.ErrNotFound)
 		}
 		return nil, fmt.Errorf("federation: fetch: %w", err)

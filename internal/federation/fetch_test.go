@@ -68,7 +68,7 @@ func TestFetcherDoubleKnock(t *testing.T) {
 	if _, err := f.FetchObject(context.Background(), cavageOnly.URL+"/b"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.FetchWebFinger(context.Background(), cavageOnly.URL+"/gone"); !errors.Is(err, model.ErrNotFound) {
+	if _, err := f.FetchWebFinger(context.Background(), cavageOnly.URL+"/gone"); !errors.Is(err, model.ErrNotFound) || !errors.Is(err, core.ErrGone) {
 		t.Errorf("410: %v", err)
 	}
 	want := []httpsig.Mode{httpsig.ModeRFC9421, httpsig.ModeCavage, httpsig.ModeCavage, httpsig.ModeCavage}

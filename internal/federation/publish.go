@@ -46,6 +46,11 @@ type FanoutArgs struct {
 	// the time the job runs).
 	FollowID  int64  `json:"follow_id,omitempty"`
 	FollowURI string `json:"follow_uri,omitempty"`
+	// RowID is the favourite's or block's row a Like or Block (and its
+	// Undo) is named by; 0 in jobs queued before it was kept.
+	RowID int64 `json:"row_id,omitempty"`
+	// ReportID is the forwarded report (never its comment).
+	ReportID int64 `json:"report_id,omitempty"`
 	// Nonce is the event's time in microseconds; it makes the ids of
 	// activities that can repeat (a like after an unlike) unique.
 	Nonce int64 `json:"nonce"`
@@ -120,7 +125,7 @@ func (p *Publisher) Publish(ctx context.Context, e core.Event) error {
 		return nil
 	}
 	args := FanoutArgs{Event: e.Kind, ActorID: e.ActorID, TargetID: e.TargetID, StatusID: e.StatusID,
-		Nonce: p.now().UnixMicro()}
+		RowID: e.RowID, ReportID: e.ReportID, Nonce: p.now().UnixMicro()}
 	if d := e.Deleted; d != nil {
 		args.DeletedURI, args.Visibility, args.ReblogOf, args.Mentioned = d.URI, d.Visibility, d.ReblogOf, d.Mentioned
 	}
@@ -199,12 +204,18 @@ func (w *fanoutWorker) Work(ctx context.Context, job *river.Job[FanoutArgs]) err
 	if q == nil {
 		return fmt.Errorf("federation: fan-out: no queue")
 	}
+	// One batch insert, not one per inbox. A batch of unique jobs must
+	// hold distinct ones; those a previous run inserted are skipped.
+	batch := make([]river.JobArgs, 0, len(boxes))
+	seen := make(map[string]bool, len(boxes))
 	for _, box := range boxes {
-		if _, err := q.Insert(ctx, DeliverArgs{FanoutArgs: a, Inbox: box}, nil); err != nil {
-			return err
+		if !seen[box] {
+			seen[box] = true
+			batch = append(batch, DeliverArgs{FanoutArgs: a, Inbox: box})
 		}
 	}
-	return nil
+	_, err = q.InsertMany(ctx, batch)
+	return err
 }
 
 // recipients lists the inboxes an event goes to: remote ones only, one
@@ -231,8 +242,14 @@ func (p *Publisher) recipients(ctx context.Context, a FanoutArgs) ([]string, err
 		return p.withAuthorOf(ctx, boxes, a.ReblogOf)
 	case core.EventProfileUpdated:
 		return svc.FollowerInboxes(ctx, a.ActorID)
+	case core.EventMoved:
+		return p.moveRecipients(ctx, a)
 	case core.EventFavourited, core.EventUnfavourited:
 		return p.withAuthorOf(ctx, nil, a.StatusID)
+	case core.EventReportForwarded:
+		return p.reportRecipients(ctx, a)
+	case core.EventPinned, core.EventUnpinned:
+		return p.pinRecipients(ctx, a)
 	case core.EventFollowed, core.EventUnfollowed, core.EventFollowAccepted, core.EventFollowRejected,
 		core.EventBlocked, core.EventUnblocked:
 		box, err := svc.Inbox(ctx, a.TargetID)

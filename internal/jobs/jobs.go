@@ -51,6 +51,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -78,6 +79,17 @@ type Options struct {
 	// run at once in this process. Zero means the package defaults.
 	DefaultWorkers  int
 	DeliveryWorkers int
+	// Periodic are jobs inserted on a schedule while the queue runs; with
+	// several processes on one database, only River's elected leader
+	// inserts them.
+	Periodic []*river.PeriodicJob
+	// RescueStuckJobsAfter is how long a job may stay running before River
+	// takes its process for dead and works it again. Zero means River's
+	// default, an hour. Below River's default job timeout (a minute), it
+	// also becomes the timeout of jobs whose worker sets none, as River
+	// requires; a worker's own Timeout must stay below it too, or a slow
+	// job would run twice.
+	RescueStuckJobsAfter time.Duration
 }
 
 // Queue is a River client: it inserts jobs and, once started, works them.
@@ -104,7 +116,12 @@ func New(backend Backend, workers *river.Workers, opts Options) (*Queue, error) 
 			QueueDefault:  {MaxWorkers: orDefault(opts.DefaultWorkers, DefaultWorkers)},
 			QueueDelivery: {MaxWorkers: orDefault(opts.DeliveryWorkers, DeliveryWorkers)},
 		},
-		Workers: workers,
+		Workers:              workers,
+		PeriodicJobs:         opts.Periodic,
+		RescueStuckJobsAfter: opts.RescueStuckJobsAfter,
+	}
+	if r := opts.RescueStuckJobsAfter; r > 0 && r < river.JobTimeoutDefault {
+		cfg.JobTimeout = r
 	}
 	c, err := backend.impl.newClient(cfg)
 	if err != nil {
@@ -159,6 +176,35 @@ func (q *Queue) InsertTx(ctx context.Context, tx any, args river.JobArgs, opts *
 	}
 	return res, nil
 }
+
+// InsertMany stores jobs in batches of up to insertManyBatch, one statement
+// per batch rather than one per job: much cheaper than Insert in a loop for
+// a fan-out. Each job's options are its args' InsertOpts. It returns the
+// results in the order of args; a unique job already queued reports
+// UniqueSkippedAsDuplicate, but two jobs with the same unique key in one
+// call are an error, so args must be distinct. On an error, earlier batches
+// may be stored: callers retry with unique jobs, which are then skipped.
+func (q *Queue) InsertMany(ctx context.Context, args []river.JobArgs) ([]*rivertype.JobInsertResult, error) {
+	var out []*rivertype.JobInsertResult
+	for len(args) > 0 {
+		n := min(len(args), insertManyBatch)
+		params := make([]river.InsertManyParams, n)
+		for i, a := range args[:n] {
+			params[i] = river.InsertManyParams{Args: a}
+		}
+		res, err := q.c.InsertMany(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: insert %d %s: %w", n, args[0].Kind(), err)
+		}
+		out = append(out, res...)
+		args = args[n:]
+	}
+	return out, nil
+}
+
+// insertManyBatch bounds one InsertMany statement, so that a fan-out to
+// tens of thousands of inboxes does not build one huge statement.
+const insertManyBatch = 1000
 
 // PingArgs is the built-in job that does nothing. Inserting one checks the
 // queue end to end.

@@ -20,6 +20,7 @@ func (s *Server) domainBlockRoutes() {
 	m.HandleFunc("GET /api/v1/domain_blocks", s.user("read:blocks", s.userDomainBlocks))
 	m.HandleFunc("POST /api/v1/domain_blocks", s.user("write:blocks", s.blockDomain))
 	m.HandleFunc("DELETE /api/v1/domain_blocks", s.user("write:blocks", s.unblockDomain))
+	m.HandleFunc("GET /api/v1/instance/domain_blocks", s.user("", s.instanceDomainBlocks))
 
 	m.HandleFunc("GET /api/v1/admin/domain_blocks", s.admin("admin:read:domain_blocks", s.adminDomainBlocks))
 	m.HandleFunc("GET /api/v1/admin/domain_blocks/{id}", s.admin("admin:read:domain_blocks", s.adminDomainBlock))

@@ -37,6 +37,8 @@ type Account struct {
 	FollowingCount int            `json:"following_count"`
 	Source         *AccountSource `json:"source,omitempty"`
 	Role           *Role          `json:"role,omitempty"`
+	// Moved is the account this one moved to; absent when it has not.
+	Moved *Account `json:"moved,omitempty"`
 }
 
 // AccountField is a profile metadata pair, rendered.
@@ -131,6 +133,9 @@ func (s *Server) renderAccount(a *model.Account) Account {
 	if a.LastStatusAt != nil {
 		d := mastoDay(*a.LastStatusAt)
 		out.LastStatusAt = &d
+	}
+	if a.MovedToID != 0 {
+		out.Moved = s.movedAccount(a)
 	}
 	return out
 }

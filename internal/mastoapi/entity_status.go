@@ -108,7 +108,7 @@ func (s *Server) renderStatus(v *core.StatusView) Status {
 		URI: uri, URL: &page,
 		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		Account: s.renderAccount(v.Account), MediaAttachments: []any{},
-		Mentions: s.renderMentions(v), Tags: s.renderTags(st.Tags), Emojis: []CustomEmoji{},
+		Mentions: s.renderMentions(v), Tags: s.renderTags(st.Tags), Emojis: renderEmojis(st.Emojis),
 	}
 	if st.InReplyToID != 0 {
 		out.InReplyToID = optID(st.InReplyToID)
@@ -178,6 +178,16 @@ func (s *Server) renderStatuses(vs []*core.StatusView) []Status {
 	out := make([]Status, 0, len(vs))
 	for _, v := range vs {
 		out = append(out, s.renderStatus(v))
+	}
+	return out
+}
+
+// renderEmojis renders a status's custom emoji; the image is the remote
+// server's, still and animated alike (Roost keeps no copy).
+func renderEmojis(es []model.Emoji) []CustomEmoji {
+	out := make([]CustomEmoji, 0, len(es))
+	for _, e := range es {
+		out = append(out, CustomEmoji{Shortcode: e.Shortcode, URL: e.URL, StaticURL: e.URL})
 	}
 	return out
 }

@@ -57,6 +57,9 @@ var routeSpecs = map[string]routeSpec{
 	"GET /api/v1/instance/rules":    {auth: noAuth},
 	"GET /api/v1/instance/peers":    {auth: noAuth},
 	"GET /api/v1/instance/activity": {auth: noAuth},
+	// Mastodon asks for no scope, only a signed-in user (its default
+	// "show domain blocks: users"); see instance_domain_blocks.go.
+	"GET /api/v1/instance/domain_blocks": {auth: userAuth},
 
 	"POST /api/v1/accounts":                            {auth: appAuth, scopes: "write:accounts", params: []string{"username", "email", "password", "agreement", "locale", "reason", "invite_code"}},
 	"GET /api/v1/accounts":                             {auth: publicAuth, scopes: "read:accounts", query: "id[]={account}"},
@@ -76,6 +79,8 @@ var routeSpecs = map[string]routeSpec{
 	"POST /api/v1/accounts/{id}/mute":                  {auth: userAuth, scopes: "write:mutes", params: []string{"notifications", "duration"}},
 	"POST /api/v1/accounts/{id}/unmute":                {auth: userAuth, scopes: "write:mutes"},
 	"POST /api/v1/accounts/{id}/note":                  {auth: userAuth, scopes: "write:accounts", params: []string{"comment"}},
+	"POST /api/v1/accounts/alias":                      {auth: userAuth, scopes: "write:accounts", params: []string{"also_known_as"}},
+	"POST /api/v1/accounts/move":                       {auth: userAuth, scopes: "write:accounts", params: []string{"password", "moved_to_uri"}},
 	"GET /api/v1/follow_requests":                      {auth: userAuth, scopes: "read:follows"},
 	"POST /api/v1/follow_requests/{id}/authorize":      {auth: userAuth, scopes: "write:follows"},
 	"POST /api/v1/follow_requests/{id}/reject":         {auth: userAuth, scopes: "write:follows"},
@@ -120,6 +125,11 @@ var routeSpecs = map[string]routeSpec{
 	"POST /api/v1/admin/domain_blocks":                 {auth: userAuth, scopes: "admin:write:domain_blocks", params: []string{"domain", "severity", "reject_media", "reject_reports", "private_comment", "public_comment", "obfuscate"}},
 	"PUT /api/v1/admin/domain_blocks/{id}":             {auth: userAuth, scopes: "admin:write:domain_blocks", params: []string{"severity", "reject_media", "reject_reports", "private_comment", "public_comment", "obfuscate"}},
 	"DELETE /api/v1/admin/domain_blocks/{id}":          {auth: userAuth, scopes: "admin:write:domain_blocks"},
+	"POST /api/v1/reports":                             {auth: userAuth, scopes: "write:reports", params: []string{"account_id", "status_ids", "comment", "forward", "category", "rule_ids"}},
+	"GET /api/v1/admin/reports":                        {auth: userAuth, scopes: "admin:read:reports"},
+	"GET /api/v1/admin/reports/{id}":                   {auth: userAuth, scopes: "admin:read:reports"},
+	"POST /api/v1/admin/reports/{id}/resolve":          {auth: userAuth, scopes: "admin:write:reports"},
+	"POST /api/v1/admin/reports/{id}/reopen":           {auth: userAuth, scopes: "admin:write:reports"},
 	"GET /api/v2/search":                               {auth: publicAuth, scopes: "read:search", query: "q=bob"},
 	"/api/":                                            {auth: noAuth},
 }
@@ -218,6 +228,8 @@ func (w *routeWorld) path(t *testing.T, pattern string) (method, path string) {
 		id = model.FormatID(w.carol.ID)
 	case strings.HasPrefix(path, "/api/v1/admin/domain_blocks/{id}"):
 		id = w.freshDomainBlock(t)
+	case strings.HasPrefix(path, "/api/v1/admin/reports/{id}"):
+		id = w.freshReport(t)
 	case strings.HasPrefix(path, "/api/v1/notifications/{id}"):
 		st := w.aliceStatus(t)
 		if _, err := w.svc.Favourite(ctx, w.bob.ID, st.Status.ID); err != nil {

@@ -8,4 +8,7 @@ import (
 
 // loadSchema returns the Mastodon OpenAPI checker; openapi.Load skips the
 // test when the schema is absent (and fails it with ROOST_REQUIRE_SPEC=1).
-func loadSchema(t testing.TB) responseChecker { return withAdminDomainBlocks(t, openapi.Load(t)) }
+func loadSchema(t testing.TB) responseChecker {
+	v := openapi.Load(t)
+	return withMoves(t, withAdminReports(t, withAdminDomainBlocks(t, v), v.Path()), v.Path())
+}

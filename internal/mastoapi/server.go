@@ -82,7 +82,9 @@ func (s *Server) routes() {
 	s.accountRoutes()
 	s.statusRoutes()
 	s.domainBlockRoutes()
+	s.reportRoutes()
 	s.searchRoutes()
+	s.moveRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Record not found")
 	})

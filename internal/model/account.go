@@ -49,6 +49,9 @@ type Account struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	SuspendedAt  *time.Time
+	// MovedToID is the account this one moved to (ActivityPub Move); 0
+	// when it has not moved. Read by the store; written through its Moves.
+	MovedToID int64
 
 	// Counters, maintained by the store.
 	FollowersCount int

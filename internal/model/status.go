@@ -47,6 +47,7 @@ type Status struct {
 
 	Mentions []Mention // accounts the status mentions; direct statuses are visible to them
 	Tags     []string  // hashtags, lower-cased, without '#'
+	Emojis   []Emoji   // custom emoji a remote status uses; encrypted at rest with the entities
 
 	// Counters, maintained by the store.
 	RepliesCount    int
@@ -81,4 +82,11 @@ type StatusFlags struct {
 	Bookmarked bool
 	Pinned     bool
 	Muted      bool
+}
+
+// Emoji is a custom emoji a remote status uses: ":Shortcode:" in its text
+// shows the image at URL. Roost keeps the link, never the image.
+type Emoji struct {
+	Shortcode string `json:"s"`
+	URL       string `json:"u"`
 }

@@ -28,6 +28,9 @@ type RemoteActor struct {
 	// actor's assertionMethod; "" when it has none.
 	Ed25519KeyID     string
 	Ed25519Multibase string
+	// Moves is what the actor document says of moves: PutRemoteActor
+	// writes it when not nil; Moves reads it back (Aliases, Move).
+	Moves *ActorMoves
 	// FetchedAt is when the actor document was last fetched.
 	FetchedAt time.Time
 }

@@ -34,6 +34,10 @@ type Store interface {
 	Inbound
 	Delivery
 	Moderation
+	Reports
+	ActivityRows
+	Refresh
+	Moves
 	// Close releases the database.
 	Close() error
 }
@@ -174,10 +178,10 @@ type TimelineOptions struct {
 // by accounts viewerID blocks, mutes or is blocked by are left out, and so
 // are suspended authors.
 type Timelines interface {
-	// HomeTimeline is viewerID's own statuses, those of the accounts
-	// viewerID follows (their boosts only where the follow shows boosts),
-	// and the followers-only and direct statuses that mention viewerID,
-	// whoever wrote them.
+	// HomeTimeline is viewerID's own statuses and those of the accounts
+	// viewerID follows: their non-direct statuses (boosts only where the
+	// follow shows boosts) and their direct statuses that mention viewerID.
+	// Nothing from an account viewerID does not follow.
 	HomeTimeline(ctx context.Context, viewerID int64, p Page) ([]*model.Status, error)
 	// PublicTimeline is public statuses (no boosts, no direct replies to
 	// others' followers-only posts).

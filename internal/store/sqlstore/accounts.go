@@ -12,7 +12,8 @@ import (
 
 const accountCols = `a.id, a.username, a.domain, a.display_name, a.note, a.fields,
 	a.locked, a.bot, a.discoverable, a.noindex, a.uri, a.url, a.created_at, a.updated_at,
-	a.suspended_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at`
+	a.suspended_at, a.followers_count, a.following_count, a.statuses_count, a.last_status_at,
+	(SELECT mv.target_id FROM account_moves mv WHERE mv.account_id = a.id)`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +25,8 @@ func (s *Store) scanAccount(ctx context.Context, sc rowScanner, pre ...any) (*mo
 	dest := append(pre, &a.ID, &a.Username, &a.Domain, &name, &note, &fields,
 		&a.Locked, &a.Bot, &a.Discoverable, &a.NoIndex, &a.URI, &a.URL,
 		timeCol{&a.CreatedAt}, timeCol{&a.UpdatedAt}, nullTimeCol{&a.SuspendedAt},
-		&a.FollowersCount, &a.FollowingCount, &a.StatusesCount, nullTimeCol{&a.LastStatusAt})
+		&a.FollowersCount, &a.FollowingCount, &a.StatusesCount, nullTimeCol{&a.LastStatusAt},
+		idCol{&a.MovedToID})
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -39,7 +39,10 @@ func (s *Store) PutRemoteActor(ctx context.Context, a *model.Account, ra *store.
 			return err
 		}
 		ra.AccountID = a.ID
-		return putRemoteActorRow(ctx, c, ra)
+		if err := putRemoteActorRow(ctx, c, ra); err != nil {
+			return err
+		}
+		return putRemoteMoves(ctx, c, ra.AccountID, ra.Moves, a.URI, micros(ra.FetchedAt))
 	})
 	if err != nil {
 		return s.fail("put remote actor", err)

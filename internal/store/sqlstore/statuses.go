@@ -19,6 +19,7 @@ const statusCols = `s.id, s.account_id, s.uri, s.url, s.text, s.content, s.spoil
 type entities struct {
 	Mentions []model.Mention `json:"m,omitempty"`
 	Tags     []string        `json:"t,omitempty"`
+	Emojis   []model.Emoji   `json:"e,omitempty"`
 }
 
 // scanStatus reads statusCols, after the extra leading columns pre, and
@@ -40,7 +41,7 @@ func (s *Store) scanStatus(ctx context.Context, sc rowScanner, pre ...any) (*mod
 	st.SpoilerText = c.openString("spoiler_text", spoiler)
 	var e entities
 	c.openJSON("entities", ents, &e)
-	st.Mentions, st.Tags = e.Mentions, e.Tags
+	st.Mentions, st.Tags, st.Emojis = e.Mentions, e.Tags, e.Emojis
 	return &st, c.err
 }
 
@@ -63,7 +64,7 @@ func (s *Store) sealStatus(ctx context.Context, st *model.Status) (sealedStatus,
 		text:     c.sealString("text", st.Text),
 		content:  c.sealString("content", st.Content),
 		spoiler:  c.sealString("spoiler_text", st.SpoilerText),
-		entities: c.sealJSON("entities", entities{Mentions: st.Mentions, Tags: st.Tags}),
+		entities: c.sealJSON("entities", entities{Mentions: st.Mentions, Tags: st.Tags, Emojis: st.Emojis}),
 	}, c.err
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/store"
 )
 
 // Canaries is what WriteCanaries wrote.
@@ -24,8 +25,8 @@ type Canaries struct {
 
 // WriteCanaries writes a distinct marker into every personal field the
 // store seals: display name, bio, profile fields, email, sign-up reason,
-// status text, content, content warning, tag and mention, edit history and
-// a private note. A raw scan of the store's files must find none of them.
+// status text, content, content warning, tag and mention, edit history, a
+// private note and a report's comment. A raw scan of the store's files must find none of them.
 func WriteCanaries(tb testing.TB, h Harness) Canaries {
 	tb.Helper()
 	ctx := context.Background()
@@ -35,7 +36,7 @@ func WriteCanaries(tb testing.TB, h Harness) Canaries {
 	mark := func(field string) string { return "canary" + field + run }
 	c := Canaries{Secret: map[string]string{}}
 	for _, f := range []string{"displayname", "bio", "fieldname", "fieldvalue", "email", "reason", "text",
-		"content", "cw", "tag", "edittext", "editcontent", "editcw", "note", "mentionacct"} {
+		"content", "cw", "tag", "edittext", "editcontent", "editcw", "note", "mentionacct", "reportcomment"} {
 		c.Secret[f] = mark(f)
 	}
 	must := func(err error) {
@@ -61,5 +62,7 @@ func WriteCanaries(tb testing.TB, h Harness) Canaries {
 	st.Text = s["text"] + "v2"
 	must(h.Store.EditStatus(ctx, st, prev))
 	must(h.Store.SetNote(ctx, c.Owner.ID, other.ID, s["note"]))
+	must(h.Store.CreateReports(ctx, []*store.Report{{AccountID: c.Owner.ID, TargetAccountID: other.ID,
+		StatusIDs: []int64{st.ID}, Comment: s["reportcomment"], Category: store.ReportOther}}))
 	return c
 }

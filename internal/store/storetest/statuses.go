@@ -16,7 +16,8 @@ func testStatusRoundTrip(t *testing.T, f *fx) {
 		Content: "<p>hi</p>", SpoilerText: "cw", Sensitive: true, Visibility: model.VisibilityUnlisted,
 		Language: "en", ConversationID: 99, Local: true, CreatedAt: created,
 		Mentions: []model.Mention{{AccountID: b.ID, Username: "ben", Acct: "ben"}},
-		Tags:     []string{"Go", "#roost", "go"}}
+		Tags:     []string{"Go", "#roost", "go"},
+		Emojis:   []model.Emoji{{Shortcode: "blobcat", URL: "https://x/emoji/blobcat.png"}}}
 	f.must(f.s.CreateStatus(f.ctx, st))
 	if st.ID == 0 {
 		t.Fatal("status ID not set")
@@ -33,6 +34,9 @@ func testStatusRoundTrip(t *testing.T, f *fx) {
 	}
 	if !slices.Equal(got.Tags, []string{"go", "roost"}) {
 		t.Errorf("tags: %v, want lower-cased, deduplicated [go roost]", got.Tags)
+	}
+	if !slices.Equal(got.Emojis, st.Emojis) {
+		t.Errorf("emojis: %+v", got.Emojis)
 	}
 	_, err := f.s.Status(f.ctx, st.ID+1)
 	f.is(err, model.ErrNotFound)

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"RemoteAccounts", testRemoteAccounts},
 		{"SearchAccounts", testSearchAccounts},
 		{"RemoteActors", testRemoteActors},
+		{"StaleRemoteActors", testStaleRemoteActors},
 		{"Users", testUsers},
 		{"Invites", testInvites},
 		{"StatusRoundTrip", testStatusRoundTrip},
@@ -106,6 +107,9 @@ func Run(t *testing.T, open Opener) {
 		{"DomainAccounts", testDomainAccounts}, {"UserDomainBlocks", testUserDomainBlocks},
 		{"Inbound", testInbound}, {"DeleteRemoteAccountData", testDeleteRemoteAccountData},
 		{"Delivery", testDelivery},
+		{"Reports", testReports},
+		{"ActivityRows", testActivityRows},
+		{"Aliases", testAliases}, {"Moves", testMoves}, {"RemoteActorMoves", testRemoteActorMoves},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
