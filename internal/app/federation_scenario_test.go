@@ -293,6 +293,11 @@ func TestFederationScenario(t *testing.T) {
 		if len(found.Statuses) != 0 {
 			t.Errorf("eve on C found bob's followers-only post: %+v", found.Statuses)
 		}
+		// The public one, pasted as a link, she finds.
+		eve.must(http.MethodGet, "/api/v2/search?type=statuses&resolve=true&q="+url.QueryEscape(pub.URI), nil, &found)
+		if len(found.Statuses) != 1 || found.Statuses[0].URI != pub.URI {
+			t.Errorf("eve on C searching bob's public post: %+v", found.Statuses)
+		}
 		if _, err := c.app.Store().StatusByURI(t.Context(), priv.URI); err == nil {
 			t.Error("C holds bob's followers-only post")
 		}

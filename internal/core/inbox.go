@@ -154,10 +154,14 @@ func (s *Service) fetchObject(ctx context.Context, iri string) (*ap.Object, erro
 		return nil, fmt.Errorf("core: fetched object: %w", err)
 	}
 	if o.ID != iri || !sameHost(doc.URL, iri) {
-		return nil, fmt.Errorf("core: fetched object %.200q: %w", iri, model.Invalid("object id is not where it was fetched from"))
+		return nil, fmt.Errorf("core: fetched object %.200q: %w", iri, errMovedObject)
 	}
 	return o, nil
 }
+
+// errMovedObject is a fetched document whose id is not the URL it was
+// fetched from (or that came from another host after a redirect).
+var errMovedObject = model.Invalid("object id is not where it was fetched from")
 
 // localAccountByIRI returns the local account an IRI of this server
 // names; anything else is model.ErrNotFound.

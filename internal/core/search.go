@@ -29,7 +29,8 @@ type SearchQuery struct {
 	Offset    int
 }
 
-// SearchResults are what a search found. Statuses are not searched yet.
+// SearchResults are what a search found. Statuses are found by URL only
+// (no full-text search).
 type SearchResults struct {
 	Accounts []*model.Account
 	Hashtags []string
@@ -37,7 +38,7 @@ type SearchResults struct {
 }
 
 // Search finds accounts by username prefix, by handle ("user@domain")
-// or by actor URL, and a hashtag by its exact name. With Resolve, and a
+// or by actor URL, a status by its URL, and a hashtag by its exact name. With Resolve, and a
 // signed-in viewer, unknown handles and URLs are fetched from their
 // servers; a lookup that fails there finds nothing rather than an error.
 func (s *Service) Search(ctx context.Context, a *Auth, q SearchQuery) (*SearchResults, error) {
@@ -46,7 +47,15 @@ func (s *Service) Search(ctx context.Context, a *Auth, q SearchQuery) (*SearchRe
 	if term == "" || hasNUL(term) {
 		return res, nil
 	}
-	if q.Type == "" || q.Type == SearchAccountsType {
+	if (q.Type == "" || q.Type == SearchStatusesType) && q.Offset == 0 && isHTTPURL(term) {
+		sts, err := s.searchStatusURL(ctx, a.ViewerID(), term, q.Resolve && a.ViewerID() != 0)
+		if err != nil {
+			return nil, err
+		}
+		res.Statuses = sts
+	}
+	// A URL that named a status names no account: no second fetch.
+	if (q.Type == "" || q.Type == SearchAccountsType) && len(res.Statuses) == 0 {
 		accts, err := s.searchAccounts(ctx, a, term, q)
 		if err != nil {
 			return nil, err
