@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/roost-social/roost/internal/federation/ap"
@@ -55,10 +56,11 @@ func (in *inbound) storeNote(ctx context.Context, obj *ap.Object, author *model.
 		return nil, fmt.Errorf("core: status by uri: %w", err)
 	}
 	now := s.now()
-	st := &model.Status{ID: model.NewID(now), AccountID: author.ID, URI: obj.ID, Local: false, CreatedAt: now}
+	st := &model.Status{AccountID: author.ID, URI: obj.ID, Local: false, CreatedAt: now}
 	if p := obj.Published; !p.IsZero() && p.Before(now) {
 		st.CreatedAt = p
 	}
+	st.ID = remoteStatusID(st.CreatedAt, now)
 	addr := obj
 	if act != nil && len(obj.To)+len(obj.CC) == 0 {
 		addr = act
@@ -80,7 +82,7 @@ func (in *inbound) storeNote(ctx context.Context, obj *ap.Object, author *model.
 		// An unreachable or unusable parent leaves the reply without its
 		// link, as Mastodon stores it.
 	}
-	err := s.store.CreateStatus(ctx, st)
+	err := s.createRemoteStatus(ctx, st, now)
 	if errors.Is(err, model.ErrConflict) { // stored meanwhile by another delivery
 		return s.store.StatusByURI(ctx, obj.ID)
 	}
@@ -91,6 +93,44 @@ func (in *inbound) storeNote(ctx context.Context, obj *ap.Object, author *model.
 		return nil, err
 	}
 	return st, nil
+}
+
+// remoteStatusID is the ID of a remote status published at published and
+// received at now: from its publication, so that timelines sort remote
+// posts by when they were written, as Mastodon does, unless it claims a
+// time before 2000 or within the last second (a fresh ID then, which
+// keeps live posts in arrival order).
+func remoteStatusID(published, now time.Time) int64 {
+	if published.Before(earliestPublished) || now.Sub(published) < time.Second {
+		return model.NewID(now)
+	}
+	return model.PastID(published)
+}
+
+// earliestPublished is the oldest publication time a remote status's ID
+// follows; anything claiming to be older gets the time it arrived.
+var earliestPublished = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// createRemoteStatus stores st, whose ID came from remoteStatusID. A
+// conflict may be the status stored meanwhile (by its URI: the caller's
+// ErrConflict) or, rarely, another status holding the drawn ID: then it is
+// stored once more under a fresh ID.
+func (s *Service) createRemoteStatus(ctx context.Context, st *model.Status, now time.Time) error {
+	err := s.store.CreateStatus(ctx, st)
+	if !errors.Is(err, model.ErrConflict) {
+		return err
+	}
+	if _, uerr := s.store.StatusByURI(ctx, st.URI); !errors.Is(uerr, model.ErrNotFound) {
+		return err
+	}
+	if st.ConversationID == st.ID {
+		st.ConversationID = 0
+	}
+	st.ID = model.NewID(now)
+	if st.ConversationID == 0 {
+		st.ConversationID = st.ID
+	}
+	return s.store.CreateStatus(ctx, st)
 }
 
 // followersOf is a remote account's followers collection, "" if unknown.
@@ -424,12 +464,13 @@ func (in *inbound) announce(ctx context.Context) error {
 		vis = model.VisibilityPrivate
 	}
 	now := s.now()
-	boost := &model.Status{ID: model.NewID(now), AccountID: in.actor.ID, ReblogOfID: target.ID, URI: in.act.ID,
+	boost := &model.Status{AccountID: in.actor.ID, ReblogOfID: target.ID, URI: in.act.ID,
 		URL: in.act.ID, Visibility: vis, ConversationID: target.ConversationID, CreatedAt: now}
 	if p := in.act.Published; !p.IsZero() && p.Before(now) {
 		boost.CreatedAt = p
 	}
-	err = s.store.CreateStatus(ctx, boost)
+	boost.ID = remoteStatusID(boost.CreatedAt, now)
+	err = s.createRemoteStatus(ctx, boost, now)
 	if errors.Is(err, model.ErrConflict) {
 		return nil // boosted already
 	}

@@ -40,6 +40,25 @@ func NewID(t time.Time) int64 {
 	return ms<<16 | int64(idState.seq)
 }
 
+// PastID returns an ID for an object made elsewhere at t, in the past: a
+// remote post, sorted by when it was written rather than when it arrived,
+// as Mastodon sorts them. It is not ordered against other IDs of the same
+// millisecond, so it is random below the millisecond; and when t has
+// whole-second precision, as ActivityPub's published usually does, the
+// millisecond within that second is random too, which leaves about 2^26
+// IDs per second to draw from. A collision is possible, if unlikely: the
+// caller retries with NewID when the store refuses one.
+func PastID(t time.Time) int64 {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	r := binary.BigEndian.Uint32(b[:])
+	ms := t.UnixMilli()
+	if ms%1000 == 0 {
+		ms += int64(r>>16) % 1000
+	}
+	return ms<<16 | int64(r&0xffff)
+}
+
 // IDAt returns the smallest ID that NewID could have produced at t. It turns
 // a time into a paging bound.
 func IDAt(t time.Time) int64 { return t.UnixMilli() << 16 }
