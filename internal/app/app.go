@@ -27,6 +27,8 @@ import (
 	"github.com/roost-social/roost/internal/jobs"
 	"github.com/roost-social/roost/internal/mastoapi"
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/ratelimit"
+	"github.com/roost-social/roost/internal/retention"
 	"github.com/roost-social/roost/internal/store"
 	"github.com/roost-social/roost/internal/vault"
 )
@@ -62,6 +64,7 @@ type App struct {
 	svc     *core.Service
 	queue   *jobs.Queue
 	handler http.Handler
+	guard   *ratelimit.Guard // rate limits, keyed on HMACs of addresses and tokens
 	version string
 	// requester verifies signed fetches; pub turns core's events into
 	// delivery jobs.
@@ -119,21 +122,35 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if err != nil {
 		return nil, err
 	}
+	if err := a.wireAccountDeletion(workers); err != nil {
+		return nil, err
+	}
+	if err := a.wireRetention(workers); err != nil {
+		return nil, err
+	}
+	if err := a.wireExports(workers); err != nil {
+		return nil, err
+	}
 	if a.queue, err = jobs.New(db.jobs, workers, jobs.Options{Logger: a.log, DeliveryWorkers: deliveryWorkers,
-		Periodic: a.periodic, RescueStuckJobsAfter: o.RescueStuckJobsAfter}); err != nil {
+		Periodic: a.periodic, RescueStuckJobsAfter: o.RescueStuckJobsAfter,
+		JobRetention: retention.JobRetention(retention.FromConfig(cfg.Retention))}); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.pub.SetQueue(a.queue)
+	a.startExports()
 	a.svc.SetPublisher(a.pub)
+	if a.guard, err = newGuard(cfg.HTTP.TrustedProxies, a.svc); err != nil {
+		return nil, fmt.Errorf("app: http.trusted_proxies: %w", err)
+	}
 	a.handler = a.newHandler()
 	return a, nil
 }
 
 // deliveryWorkers is how many deliveries run at once. A delivery mostly
-// waits on a remote server, and River fetches new jobs at most every
-// 100 ms, so the queue's default of 20 would cap a fan-out at about 200
-// inboxes a second; at 100, a fan-out to 1,000 inboxes is bound by the CPU
-// its signatures take (BenchmarkFanOut).
+// waits on a remote server, so the queue's default of 20 would leave a
+// fan-out waiting on the network; at 100 (with the delivery queue fetching
+// every 10 ms, see internal/jobs), a fan-out to 1,000 inboxes is bound by
+// the CPU its signatures take (BenchmarkFanOut).
 const deliveryWorkers = 100
 
 // Settings turns the configuration into the instance settings core uses.
@@ -151,6 +168,9 @@ func Settings(cfg *config.Config) core.Settings {
 		MaxStatusChars: cfg.Instance.MaxStatusChars,
 		ShowPeers:      cfg.Instance.ShowPeers,
 		ShowActivity:   cfg.Instance.ShowActivity,
+		Retention:      retention.FromConfig(cfg.Retention),
+		ReserveDays:    cfg.Accounts.UsernameReserveDays,
+		Privacy:        privacySettings(cfg),
 	}
 }
 
@@ -165,6 +185,7 @@ func (a *App) newHandler() http.Handler {
 		ping:    a.db.ping,
 		log:     a.log,
 		landing: parseLanding(),
+		guard:   a.guard,
 	}
 	return newHandler(s, api, fed.Register)
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/roost-social/roost/internal/ratelimit"
 )
 
 //go:embed static/*.png
@@ -22,6 +24,7 @@ type site struct {
 	ping    func(context.Context) error // nil: /health only says the process is up
 	log     *slog.Logger
 	landing *template.Template
+	guard   *ratelimit.Guard // nil: no rate limits
 }
 
 // newHandler combines the Mastodon API, the routes each of extra registers
@@ -37,7 +40,7 @@ func newHandler(s *site, api http.Handler, extra ...func(*http.ServeMux)) http.H
 	mux.Handle("GET /avatars/original/missing.png", pngHandler("static/avatar-missing.png"))
 	mux.Handle("GET /headers/original/missing.png", pngHandler("static/header-missing.png"))
 	mux.Handle("/", api)
-	return s.secure(mux)
+	return s.secure(s.limit(mux))
 }
 
 // secure sets the headers every response carries, and turns a panic into a
@@ -115,7 +118,9 @@ and then asks you to allow it access.</p>
 {{if eq .Registration "open"}}<p>New here? Sign up from the app's sign-up screen.</p>
 {{else if eq .Registration "approval"}}<p>New here? Sign up from the app's sign-up screen; an administrator approves new accounts.</p>
 {{else}}<p>Accounts on this server are created by its administrators.</p>
-{{end}}
+{{end}}<p>Before you sign up, read <a href="/about/privacy">this server's privacy facts</a>: what it holds about you, for how long,
+who can read your direct messages, and under which law it runs.</p>
+
 </body>
 </html>
 `

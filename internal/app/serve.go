@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"time"
@@ -33,10 +31,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		// net/http's own log names client addresses (TLS and accept errors,
-		// panics); Roost never logs addresses, so it is silenced. Panics are
-		// caught and logged without them by the handler.
-		ErrorLog: log.New(io.Discard, "", 0),
+		// net/http's own log names client addresses (TLS and read errors,
+		// panics); Roost never logs addresses, so each line is logged with
+		// them scrubbed. Panics are caught and logged by the handler.
+		ErrorLog: serverErrorLog(a.log),
 		BaseContext: func(net.Listener) context.Context {
 			return context.WithoutCancel(ctx)
 		},

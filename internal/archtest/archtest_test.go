@@ -101,6 +101,8 @@ var rules = []rule{
 	{"internal/store/sqlite", []string{"net/http"}, "storage knows nothing of HTTP"},
 	{"internal/store/postgres", []string{"net/http"}, "storage knows nothing of HTTP"},
 	{"internal/vault", []string{module + "internal/store", module + "internal/core", "net/http"}, "the vault stands below everything"},
+	{"internal/privacy", []string{"net/http", "database/sql", module + "internal/store", module + "internal/core", module + "internal/config"},
+		"the privacy facts are derived from settings handed in: no HTTP, no SQL, no configuration file"},
 }
 
 func TestForbiddenImports(t *testing.T) {

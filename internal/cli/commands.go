@@ -29,10 +29,15 @@ func commands() []*command {
 		{name: "serve", summary: "run the server", setup: serveCmd},
 		{name: "migrate", summary: "create or upgrade the database schema, then exit", setup: migrateCmd},
 		{name: "version", summary: "print the version", setup: versionCmd},
+		{name: "backup", summary: "back up the data (never the keys) while the server runs; --keys backs up the key store apart", setup: backupCmd},
+		{name: "restore", summary: "restore a data backup beside the current key store (server stopped)", setup: restoreCmd},
 		{name: "config", summary: "check the configuration", sub: []*command{
 			{name: "check", summary: "load and validate the configuration and print it, secrets masked", setup: configCheckCmd},
 		}},
 		{name: "admin", summary: "manage accounts", sub: adminCommands()},
+		{name: "privacy", summary: "the instance's privacy facts", sub: []*command{
+			{name: "report", summary: "print the privacy facts the configuration gives, as the server publishes them", setup: privacyReportCmd},
+		}},
 		{name: "key", summary: "manage the master key", sub: []*command{
 			{name: "seal", summary: "seal the master key file with a passphrase asked for at every start", setup: keySealCmd},
 			{name: "rotate", summary: "replace the master key and re-wrap every data key (server stopped)", setup: keyRotateCmd},

@@ -41,6 +41,9 @@ type Config struct {
 	Database   Database   `toml:"database"`
 	Instance   Instance   `toml:"instance"`
 	Federation Federation `toml:"federation"`
+	Accounts   Accounts   `toml:"accounts"`
+	Retention  Retention  `toml:"retention"`
+	HTTP       HTTP       `toml:"http"`
 	Log        Log        `toml:"log"`
 	Dev        Dev        `toml:"dev"`
 }
@@ -64,6 +67,12 @@ type Instance struct {
 	MaxStatusChars int      `toml:"max_status_chars" help:"maximum characters in a status (50..100000)"`
 	ShowPeers      bool     `toml:"show_peers" help:"publish the list of known servers at /api/v1/instance/peers"`
 	ShowActivity   bool     `toml:"show_activity" help:"publish weekly activity at /api/v1/instance/activity"`
+
+	// What the admin declares for the privacy facts (see privacy.go): a
+	// public instance cannot open registrations without the first two.
+	Jurisdiction    string `toml:"jurisdiction" help:"the country or legal system whose law governs the server and its data, e.g. \"Iceland\"; required to open registrations on a public domain"`
+	HostingProvider string `toml:"hosting_provider" help:"who hosts the server's machines and data, e.g. \"Hetzner Online GmbH, Germany\"; required to open registrations on a public domain"`
+	LegalPolicyURL  string `toml:"legal_policy_url" help:"https URL of the policy on how the administrators answer legal requests for user data"`
 }
 
 // Federation tunes how Roost keeps up with other servers.
@@ -120,6 +129,8 @@ func base() *Config {
 			ShowActivity:   true,
 		},
 		Federation: Federation{RefreshMinutes: 10},
+		Accounts:   Accounts{UsernameReserveDays: DefaultUsernameReserveDays},
+		Retention:  defaultRetention(),
 		Log:        Log{Level: "info"},
 	}
 }

@@ -272,6 +272,7 @@ func TestValidateAcceptsGoodValues(t *testing.T) {
 	c.Instance.ContactEmail = "admin@social.example"
 	c.Instance.MaxStatusChars = 50
 	c.Instance.Languages = []string{"en", "fil"}
+	c.Instance.Jurisdiction, c.Instance.HostingProvider = "Iceland", "1984 ehf."
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -306,8 +307,9 @@ func TestHTTPSRule(t *testing.T) {
 		}
 	}
 	public := []string{"social.example", "localhost.example", "notlocalhost", "10.0.0.1:8080", "[2001:db8::1]"}
+	declared := []string{"ROOST_INSTANCE_JURISDICTION=Iceland", "ROOST_INSTANCE_HOSTING_PROVIDER=1984 ehf."} // see privacy.go
 	for _, d := range public {
-		_, err := Load([]string{"ROOST_DOMAIN=" + d}, nil)
+		_, err := Load(append([]string{"ROOST_DOMAIN=" + d}, declared...), nil)
 		if err == nil || !strings.Contains(err.Error(),
 			"Roost must be served over HTTPS behind a TLS-terminating proxy, set behind_https_proxy") {
 			t.Errorf("%s: err = %v, want the HTTPS message", d, err)
@@ -315,7 +317,7 @@ func TestHTTPSRule(t *testing.T) {
 		if got := keysOf(err); !slices.Equal(got, []string{"behind_https_proxy"}) {
 			t.Errorf("%s: keys = %v", d, got)
 		}
-		c, err := Load([]string{"ROOST_DOMAIN=" + d, "ROOST_BEHIND_HTTPS_PROXY=true"}, nil)
+		c, err := Load(append([]string{"ROOST_DOMAIN=" + d, "ROOST_BEHIND_HTTPS_PROXY=true"}, declared...), nil)
 		if err != nil {
 			t.Errorf("%s behind proxy: %v", d, err)
 			continue

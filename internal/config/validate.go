@@ -50,9 +50,13 @@ func (c *Config) Validate() error {
 	add(nonEmpty("master_key_file", c.MasterKeyFile))
 	add(c.Database.check())
 	errs = append(errs, c.Instance.check()...)
+	errs = append(errs, c.checkPrivacy()...)
 	if m := c.Federation.RefreshMinutes; m < 0 || m > 1440 {
 		add(bad("federation.refresh_minutes", "must be between 0 (off) and 1440, got %d", m))
 	}
+	errs = append(errs, c.Retention.check()...)
+	errs = append(errs, c.HTTP.check()...)
+	add(c.Accounts.check())
 	add(oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"))
 	return errors.Join(errs...)
 }

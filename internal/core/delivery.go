@@ -179,6 +179,15 @@ func (s *Service) RemovePendingCreate(ctx context.Context, statusID int64, inbox
 	return nil
 }
 
+// RemovePendingCreates records that the Creates of statusID to inboxes
+// are done with, in one write.
+func (s *Service) RemovePendingCreates(ctx context.Context, statusID int64, inboxes []string) error {
+	if err := s.store.RemovePendingCreates(ctx, statusID, inboxes); err != nil {
+		return fmt.Errorf("core: pending creates: %w", err)
+	}
+	return nil
+}
+
 // PendingCreateSince returns when the Create of statusID to inbox was
 // queued, or the zero time when it is not pending.
 func (s *Service) PendingCreateSince(ctx context.Context, statusID int64, inbox string) (time.Time, error) {

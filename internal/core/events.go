@@ -29,6 +29,11 @@ const (
 // ReportID and asked for the report to be forwarded to TargetID's server.
 const EventReportForwarded EventKind = "report.forwarded"
 
+// EventAccountDeleted: local account ActorID was deleted. Its row is gone;
+// the delivery of Delete(Person) reads the username, inboxes and kept
+// signing key from the deletion record (Service.DeletedActor).
+const EventAccountDeleted EventKind = "account.deleted"
+
 // Event is one thing a local account did. IDs only: events become durable
 // delivery jobs, and job records are kept in clear, so no personal text may
 // ride along.

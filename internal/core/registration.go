@@ -124,6 +124,7 @@ func (s *Service) checkNewUser(ctx context.Context, n *NewUser, signup bool) err
 	errs := []error{checkUsername(n.Username, signup), checkNewPassword(n.Password)}
 	if errs[0] == nil {
 		errs = append(errs, s.usernameFree(ctx, n.Username))
+		errs = append(errs, s.usernameReserved(ctx, n.Username))
 	}
 	switch {
 	case n.Email == "" && s.set.EmailRequired:

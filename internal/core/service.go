@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/retention"
 	"github.com/roost-social/roost/internal/store"
 	"github.com/roost-social/roost/internal/vault"
 )
@@ -28,6 +29,14 @@ type Settings struct {
 	MaxStatusChars int
 	ShowPeers      bool
 	ShowActivity   bool
+	// ReserveDays is how many days a deleted local username stays
+	// reserved; 0 means DefaultUsernameReserveDays.
+	ReserveDays int
+	// Retention is the instance's retention policy (see retention.go);
+	// nil keeps everything.
+	Retention retention.Policy
+	// Privacy is what only the privacy facts read (see privacy.go).
+	Privacy PrivacySettings
 }
 
 // Options wires a Service.
@@ -49,6 +58,7 @@ type Service struct {
 	domains domainCache // instance domain blocks, cached per node (see domainblocks.go)
 	fetch   Fetcher     // remote documents; nil until SetFetcher (see remote.go)
 	pub     Publisher   // federation events; nil: none
+	exports ExportQueue // export jobs; nil until SetExportQueue (see export.go)
 }
 
 // New returns a Service.

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -20,6 +21,9 @@ const (
 func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a, err := h.svc.LocalActor(ctx, r.PathValue("username"))
+	if errors.Is(err, model.ErrNotFound) && h.goneActor(w, r, r.PathValue("username")) {
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

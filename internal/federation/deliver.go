@@ -15,10 +15,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/roost-social/roost/internal/core"
-	"github.com/roost-social/roost/internal/federation/ap"
 	"github.com/roost-social/roost/internal/federation/httpsig"
 	"github.com/roost-social/roost/internal/federation/outbound"
-	"github.com/roost-social/roost/internal/model"
 )
 
 // DeliverMaxAttempts bounds a delivery's attempts: with the default
@@ -67,6 +65,9 @@ type Deliverer struct {
 	docs   *Handler
 	log    *slog.Logger
 	o      DeliverOptions
+
+	builds  builtCache     // recent activities, reused by a fan-out's jobs
+	pending pendingRemover // finished Creates' records, removed in groups
 }
 
 // NewDeliverer returns a Deliverer sending through client. modes is the
@@ -95,7 +96,8 @@ func NewDeliverer(svc *core.Service, client *outbound.Client, modes *httpsig.Hos
 		modes = &httpsig.HostModes{}
 	}
 	docs := New(svc, Options{Logger: o.Logger, Now: o.Now})
-	return &Deliverer{svc: svc, client: client, modes: modes, docs: docs, log: o.Logger, o: o}
+	return &Deliverer{svc: svc, client: client, modes: modes, docs: docs, log: o.Logger, o: o,
+		pending: pendingRemover{svc: svc}}
 }
 
 // HostModes returns the fetcher's memory of the signature format each
@@ -151,7 +153,12 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	err := d.deliver(ctx, a, host)
 	final := err == nil || isCancel(err) || (job.Attempt >= job.MaxAttempts && !isSnooze(err))
 	if final && a.Event == core.EventStatusCreated {
-		if rerr := d.svc.RemovePendingCreate(ctx, a.StatusID, a.Inbox); rerr != nil && err == nil {
+		if rerr := d.pending.remove(ctx, a.StatusID, a.Inbox); rerr != nil && err == nil {
+			return rerr
+		}
+	}
+	if final && a.Event == core.EventAccountDeleted {
+		if rerr := d.deletionDone(ctx, a); rerr != nil && err == nil {
 			return rerr
 		}
 	}
@@ -181,30 +188,14 @@ func (d *Deliverer) deliver(ctx context.Context, a DeliverArgs, host string) err
 	if h.Failures > 0 && now.Sub(h.FailingSince) >= d.o.UnavailableAfter && now.Sub(h.LastAttempt) < d.o.ProbeEvery {
 		return river.JobCancel(fmt.Errorf("federation: deliver: %s unavailable", host))
 	}
-	actor, err := d.svc.DeliveryAccount(ctx, a.ActorID)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil
+	if a.Event == core.EventAccountDeleted { // the account row is gone
+		return d.deliverDeletion(ctx, a, host, h.Failures > 0)
 	}
-	if err != nil {
-		return err
+	b, err := d.builtFor(ctx, a)
+	if err != nil || b == nil {
+		return err // nil: what it concerns is gone since
 	}
-	act, err := d.activity(ctx, actor, a)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil // the status or account it concerns is gone since
-	}
-	if err != nil {
-		return err
-	}
-	body, err := ap.Marshal(act)
-	if err != nil {
-		return river.JobCancel(fmt.Errorf("federation: deliver: %w", err))
-	}
-	signer, keyID := d.signerOf(actor, a)
-	keys, err := d.svc.ActorKeys(ctx, signer)
-	if err != nil {
-		return err
-	}
-	code, retryAfter, err := d.post(ctx, a.Inbox, host, body, keys.RSA, keyID)
+	code, retryAfter, err := d.post(ctx, a.Inbox, host, b.body, b.key, b.keyID)
 	err = d.settle(ctx, host, h.Failures > 0, code, err)
 	if err != nil && !isCancel(err) && (code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable) {
 		if wait := d.retryAfter(retryAfter); wait > 0 {

@@ -133,6 +133,8 @@ func (d *Deliverer) activity(ctx context.Context, actor *model.Account, a Delive
 		return d.moveActivity(ctx, actor, a)
 	case core.EventReportForwarded:
 		return d.flagOf(ctx, a)
+	case core.EventAccountDeleted:
+		return d.deletePersonOf(actor), nil
 	}
 	return nil, fmt.Errorf("federation: deliver: unknown event %q: %w", a.Event, model.ErrNotFound)
 }

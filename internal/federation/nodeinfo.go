@@ -8,6 +8,7 @@ import (
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/privacy"
 )
 
 // NodeInfo schema IRIs, which are also the link relations.
@@ -62,20 +63,12 @@ type nodeInfoUsers struct {
 	ActiveHalfyear int `json:"activeHalfyear"`
 }
 
+// nodeInfoMetadata carries the instance's privacy facts, generated from its
+// settings by the privacy package like every other place they appear.
 type nodeInfoMetadata struct {
-	NodeName        string          `json:"nodeName"`
-	NodeDescription string          `json:"nodeDescription,omitempty"`
-	Privacy         nodeInfoPrivacy `json:"privacy"`
-}
-
-// nodeInfoPrivacy states the privacy facts that hold today, and no more.
-// Direct messages are not end-to-end encrypted: they are sealed at rest
-// like everything else, and the server can read them.
-type nodeInfoPrivacy struct {
-	IPLogging          string `json:"ipLogging"`
-	UserAgentLogging   string `json:"userAgentLogging"`
-	EncryptionAtRest   string `json:"encryptionAtRest"`
-	E2EEDirectMessages bool   `json:"e2eeDirectMessages"`
+	NodeName        string           `json:"nodeName"`
+	NodeDescription string           `json:"nodeDescription,omitempty"`
+	Privacy         privacy.NodeInfo `json:"privacy"`
 }
 
 // nodeinfoLinks is GET /.well-known/nodeinfo.
@@ -119,12 +112,7 @@ func (h *Handler) nodeInfo(version string, u *core.NodeUsage) nodeInfo {
 		Metadata: nodeInfoMetadata{
 			NodeName:        h.set.Title,
 			NodeDescription: h.set.Description,
-			Privacy: nodeInfoPrivacy{
-				IPLogging:          "none",
-				UserAgentLogging:   "none",
-				EncryptionAtRest:   "per-account keys",
-				E2EEDirectMessages: false,
-			},
+			Privacy:         core.PrivacyFacts(h.set).NodeInfo(),
 		},
 	}
 }

@@ -172,6 +172,9 @@ type fanoutWorker struct {
 // that a Delete of the status can wait for them (see deliverWorker).
 func (w *fanoutWorker) Work(ctx context.Context, job *river.Job[FanoutArgs]) error {
 	a := job.Args
+	if a.Event == core.EventAccountDeleted { // the account row is gone
+		return w.fanoutDeletion(ctx, a)
+	}
 	actor, err := w.p.svc.DeliveryAccount(ctx, a.ActorID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
@@ -242,6 +245,8 @@ func (p *Publisher) recipients(ctx context.Context, a FanoutArgs) ([]string, err
 		return p.withAuthorOf(ctx, boxes, a.ReblogOf)
 	case core.EventProfileUpdated:
 		return svc.FollowerInboxes(ctx, a.ActorID)
+	case core.EventAccountDeleted:
+		return svc.DeletedActorInboxes(ctx, a.ActorID)
 	case core.EventMoved:
 		return p.moveRecipients(ctx, a)
 	case core.EventFavourited, core.EventUnfavourited:

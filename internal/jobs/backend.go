@@ -11,7 +11,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -23,9 +22,11 @@ type Backend struct {
 }
 
 // SQLite keeps jobs in the SQLite database behind db (modernc.org/sqlite).
-// See the package documentation for the connection settings db needs.
+// See the package documentation for the connection settings db needs. Jobs
+// that complete plainly are marked so in one statement per batch rather
+// than River's one per job (see sqlitecomplete.go).
 func SQLite(db *sql.DB) Backend {
-	return Backend{impl: driverBackend[*sql.Tx]{riversqlite.New(db)}}
+	return Backend{impl: driverBackend[*sql.Tx]{newSQLiteDriver(db)}}
 }
 
 // Postgres keeps jobs in the PostgreSQL database behind pool, in the schema

@@ -69,6 +69,13 @@ const (
 	DeliveryWorkers = 20
 )
 
+// deliveryFetchCooldown is the least time between two fetches of the
+// delivery queue (River's default is 100 ms). A delivery is short and a
+// fan-out queues thousands at once: at 100 ms the workers sat idle between
+// fetches, and a fan-out took at least a tenth of a second per batch of
+// DeliveryWorkers jobs whatever the CPU.
+const deliveryFetchCooldown = 10 * time.Millisecond
+
 // Options tunes a Queue; the zero value is ready for production.
 type Options struct {
 	// Logger receives River's log. Records below warn are dropped whatever
@@ -90,6 +97,11 @@ type Options struct {
 	// requires; a worker's own Timeout must stay below it too, or a slow
 	// job would run twice.
 	RescueStuckJobsAfter time.Duration
+	// JobRetention is how long failed (discarded) job records are kept;
+	// completed and cancelled ones are kept for it too, but a day at most.
+	// Zero means River's defaults (a day, a day, a week); negative keeps
+	// discarded ones forever. The retention policy's jobs category sets it.
+	JobRetention time.Duration
 }
 
 // Queue is a River client: it inserts jobs and, once started, works them.
@@ -114,12 +126,13 @@ func New(backend Backend, workers *river.Workers, opts Options) (*Queue, error) 
 		Logger: quietLogger(opts.Logger),
 		Queues: map[string]river.QueueConfig{
 			QueueDefault:  {MaxWorkers: orDefault(opts.DefaultWorkers, DefaultWorkers)},
-			QueueDelivery: {MaxWorkers: orDefault(opts.DeliveryWorkers, DeliveryWorkers)},
+			QueueDelivery: {MaxWorkers: orDefault(opts.DeliveryWorkers, DeliveryWorkers), FetchCooldown: deliveryFetchCooldown},
 		},
 		Workers:              workers,
 		PeriodicJobs:         opts.Periodic,
 		RescueStuckJobsAfter: opts.RescueStuckJobsAfter,
 	}
+	setJobRetention(cfg, opts.JobRetention)
 	if r := opts.RescueStuckJobsAfter; r > 0 && r < river.JobTimeoutDefault {
 		cfg.JobTimeout = r
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/model"
+	"github.com/roost-social/roost/internal/privacy"
 )
 
 // Version is what the instance reports: the Mastodon API level Roost
@@ -84,7 +85,8 @@ func (s *Server) instanceV2(w http.ResponseWriter, r *http.Request) {
 		"icon":        []any{},
 		"languages":   s.languages(),
 		"configuration": map[string]any{
-			"urls":              map[string]any{"streaming": s.streamingURL(), "status": nil},
+			"urls": map[string]any{"streaming": s.streamingURL(), "status": nil,
+				"privacy_policy": set.BaseURL + privacy.PagePath},
 			"accounts":          accountLimits(),
 			"statuses":          statusLimits(set),
 			"media_attachments": mediaLimits,
@@ -100,6 +102,9 @@ func (s *Server) instanceV2(w http.ResponseWriter, r *http.Request) {
 		"contact":      map[string]any{"email": set.ContactEmail, "account": nil},
 		"rules":        s.rules(),
 		"api_versions": map[string]int{"mastodon": mastodonAPIVersion},
+
+		// Roost's extension: the privacy facts (privacy_facts.go).
+		"roost_privacy": s.svc.PrivacyFacts(),
 	})
 }
 
@@ -137,6 +142,7 @@ func (s *Server) instanceV1(w http.ResponseWriter, r *http.Request) {
 		},
 		"contact_account": nil,
 		"rules":           s.rules(),
+		"roost_privacy":   s.svc.PrivacyFacts(), // see privacy_facts.go
 	})
 }
 

@@ -57,6 +57,9 @@ var routeSpecs = map[string]routeSpec{
 	"GET /api/v1/instance/rules":    {auth: noAuth},
 	"GET /api/v1/instance/peers":    {auth: noAuth},
 	"GET /api/v1/instance/activity": {auth: noAuth},
+	// The privacy facts (privacy_facts.go): public, as Mastodon's policy.
+	"GET /api/v1/instance/privacy_policy": {auth: noAuth},
+	"GET /about/privacy":                  {auth: noAuth, html: true},
 	// Mastodon asks for no scope, only a signed-in user (its default
 	// "show domain blocks: users"); see instance_domain_blocks.go.
 	"GET /api/v1/instance/domain_blocks": {auth: userAuth},
@@ -81,6 +84,7 @@ var routeSpecs = map[string]routeSpec{
 	"POST /api/v1/accounts/{id}/note":                  {auth: userAuth, scopes: "write:accounts", params: []string{"comment"}},
 	"POST /api/v1/accounts/alias":                      {auth: userAuth, scopes: "write:accounts", params: []string{"also_known_as"}},
 	"POST /api/v1/accounts/move":                       {auth: userAuth, scopes: "write:accounts", params: []string{"password", "moved_to_uri"}},
+	"POST /api/v1/accounts/delete":                     {auth: userAuth, scopes: "write:accounts", params: []string{"password"}},
 	"GET /api/v1/follow_requests":                      {auth: userAuth, scopes: "read:follows"},
 	"POST /api/v1/follow_requests/{id}/authorize":      {auth: userAuth, scopes: "write:follows"},
 	"POST /api/v1/follow_requests/{id}/reject":         {auth: userAuth, scopes: "write:follows"},
@@ -130,6 +134,20 @@ var routeSpecs = map[string]routeSpec{
 	"GET /api/v1/admin/reports/{id}":                   {auth: userAuth, scopes: "admin:read:reports"},
 	"POST /api/v1/admin/reports/{id}/resolve":          {auth: userAuth, scopes: "admin:write:reports"},
 	"POST /api/v1/admin/reports/{id}/reopen":           {auth: userAuth, scopes: "admin:write:reports"},
+	"GET /api/v1/admin/retention":                      {auth: userAuth, scopes: "admin:read"},
+	"GET /api/v1/statuses_cleanup":                     {auth: userAuth, scopes: "read:accounts"},
+	"PUT /api/v1/statuses_cleanup":                     {auth: userAuth, scopes: "write:accounts", params: []string{"enabled", "min_status_age_days", "keep_direct", "keep_pinned", "keep_polls", "keep_media", "keep_self_fav", "keep_self_bookmark", "min_favs", "min_reblogs"}},
+	"POST /api/v1/roost/exports":                       {auth: userAuth, scopes: "read"},
+	"GET /api/v1/roost/exports":                        {auth: userAuth, scopes: "read"},
+	"GET /api/v1/roost/exports/{id}":                   {auth: userAuth, scopes: "read"},
+	"GET /api/v1/roost/exports/{id}/download":          {auth: userAuth, scopes: "read"},
+	"GET /api/v1/roost/inventory":                      {auth: userAuth, scopes: "read"},
+	"GET /api/v1/roost/inventory.html":                 {auth: userAuth, scopes: "read", html: true},
+	"GET /api/v1/exports/following.csv":                {auth: userAuth, scopes: "read:follows"},
+	"GET /api/v1/exports/blocks.csv":                   {auth: userAuth, scopes: "read:blocks"},
+	"GET /api/v1/exports/mutes.csv":                    {auth: userAuth, scopes: "read:mutes"},
+	"GET /api/v1/exports/lists.csv":                    {auth: userAuth, scopes: "read:lists"},
+	"GET /api/v1/exports/domain_blocks.csv":            {auth: userAuth, scopes: "read:blocks"},
 	"GET /api/v2/search":                               {auth: publicAuth, scopes: "read:search", query: "q=bob"},
 	"/api/":                                            {auth: noAuth},
 }
@@ -230,6 +248,8 @@ func (w *routeWorld) path(t *testing.T, pattern string) (method, path string) {
 		id = w.freshDomainBlock(t)
 	case strings.HasPrefix(path, "/api/v1/admin/reports/{id}"):
 		id = w.freshReport(t)
+	case strings.HasPrefix(path, "/api/v1/roost/exports/{id}"):
+		id = w.freshExport(t)
 	case strings.HasPrefix(path, "/api/v1/notifications/{id}"):
 		st := w.aliceStatus(t)
 		if _, err := w.svc.Favourite(ctx, w.bob.ID, st.Status.ID); err != nil {

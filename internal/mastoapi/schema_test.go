@@ -10,5 +10,5 @@ import (
 // test when the schema is absent (and fails it with ROOST_REQUIRE_SPEC=1).
 func loadSchema(t testing.TB) responseChecker {
 	v := openapi.Load(t)
-	return withMoves(t, withAdminReports(t, withAdminDomainBlocks(t, v), v.Path()), v.Path())
+	return withExports(withAccountDeletion(withRetention(withMoves(t, withAdminReports(t, withAdminDomainBlocks(t, v), v.Path()), v.Path()))))
 }

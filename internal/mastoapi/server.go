@@ -83,8 +83,13 @@ func (s *Server) routes() {
 	s.statusRoutes()
 	s.domainBlockRoutes()
 	s.reportRoutes()
+	s.retentionRoutes()
+	s.autoDeleteRoutes()
 	s.searchRoutes()
 	s.moveRoutes()
+	s.privacyRoutes()
+	s.accountDeletionRoutes()
+	s.exportRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Record not found")
 	})

@@ -42,6 +42,9 @@ type Delivery interface {
 	// RemovePendingCreate records that the Create of statusID to inbox is
 	// done with (delivered or given up); removing none is not an error.
 	RemovePendingCreate(ctx context.Context, statusID int64, inbox string) error
+	// RemovePendingCreates is RemovePendingCreate for several inboxes at
+	// once, all or none.
+	RemovePendingCreates(ctx context.Context, statusID int64, inboxes []string) error
 	// PendingCreateSince returns when the Create of statusID to inbox was
 	// recorded as pending, or the zero time when none is.
 	PendingCreateSince(ctx context.Context, statusID int64, inbox string) (time.Time, error)

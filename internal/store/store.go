@@ -38,6 +38,9 @@ type Store interface {
 	ActivityRows
 	Refresh
 	Moves
+	AccountDeletions
+	Retention
+	Exports
 	// Close releases the database.
 	Close() error
 }

@@ -81,6 +81,24 @@ func (s *Store) RemovePendingCreate(ctx context.Context, statusID int64, inbox s
 	return s.fail("remove pending create", err)
 }
 
+// RemovePendingCreates deletes the rows in one transaction: one commit
+// (and, on SQLite, one turn of the write lock) for the lot.
+func (s *Store) RemovePendingCreates(ctx context.Context, statusID int64, inboxes []string) error {
+	if len(inboxes) == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(c conn) error {
+		for _, box := range inboxes {
+			if _, err := c.exec(ctx, `DELETE FROM pending_creates WHERE status_id = $1 AND inbox = $2`,
+				statusID, box); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s.fail("remove pending creates", err)
+}
+
 // PendingCreateSince reads one row.
 func (s *Store) PendingCreateSince(ctx context.Context, statusID int64, inbox string) (time.Time, error) {
 	var at int64

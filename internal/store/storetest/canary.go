@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"testing"
+	"time"
 
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
@@ -26,7 +27,7 @@ type Canaries struct {
 // WriteCanaries writes a distinct marker into every personal field the
 // store seals: display name, bio, profile fields, email, sign-up reason,
 // status text, content, content warning, tag and mention, edit history, a
-// private note and a report's comment. A raw scan of the store's files must find none of them.
+// private note, a report's comment and an export archive. A raw scan of the store's files must find none of them.
 func WriteCanaries(tb testing.TB, h Harness) Canaries {
 	tb.Helper()
 	ctx := context.Background()
@@ -36,7 +37,7 @@ func WriteCanaries(tb testing.TB, h Harness) Canaries {
 	mark := func(field string) string { return "canary" + field + run }
 	c := Canaries{Secret: map[string]string{}}
 	for _, f := range []string{"displayname", "bio", "fieldname", "fieldvalue", "email", "reason", "text",
-		"content", "cw", "tag", "edittext", "editcontent", "editcw", "note", "mentionacct", "reportcomment"} {
+		"content", "cw", "tag", "edittext", "editcontent", "editcw", "note", "mentionacct", "reportcomment", "exportarchive"} {
 		c.Secret[f] = mark(f)
 	}
 	must := func(err error) {
@@ -64,5 +65,8 @@ func WriteCanaries(tb testing.TB, h Harness) Canaries {
 	must(h.Store.SetNote(ctx, c.Owner.ID, other.ID, s["note"]))
 	must(h.Store.CreateReports(ctx, []*store.Report{{AccountID: c.Owner.ID, TargetAccountID: other.ID,
 		StatusIDs: []int64{st.ID}, Comment: s["reportcomment"], Category: store.ReportOther}}))
+	exp := &store.Export{AccountID: c.Owner.ID, ExpiresAt: time.Now().Add(24 * time.Hour)}
+	must(h.Store.CreateExport(ctx, exp))
+	must(h.Store.FinishExport(ctx, exp.ID, []byte("archive "+s["exportarchive"]), time.Now()))
 	return c
 }

@@ -75,4 +75,13 @@ func testDelivery(t *testing.T, f *fx) {
 	if since, _ = f.s.PendingCreateSince(f.ctx, 42, "https://two.example/inbox"); since.IsZero() {
 		t.Error("removal took another inbox's row")
 	}
+	f.must(f.s.AddPendingCreates(f.ctx, 43, []string{box}))
+	f.must(f.s.RemovePendingCreates(f.ctx, 42, []string{box, "https://two.example/inbox", "https://none.example/inbox"}))
+	f.must(f.s.RemovePendingCreates(f.ctx, 42, nil))
+	if since, _ = f.s.PendingCreateSince(f.ctx, 42, "https://two.example/inbox"); !since.IsZero() {
+		t.Error("batch removal left a row")
+	}
+	if since, _ = f.s.PendingCreateSince(f.ctx, 43, box); since.IsZero() {
+		t.Error("batch removal took another status's row")
+	}
 }
