@@ -89,29 +89,8 @@ func (s *Store) DeleteLocalAccountData(ctx context.Context, accountID int64) err
 		WHERE status_id IN (SELECT id FROM statuses WHERE account_id = $1)`, accountID); err != nil {
 		return s.fail("delete local account data", err)
 	}
-	steps := []struct {
-		q  string
-		fn func(id int64) error
-	}{
-		{`SELECT id FROM statuses WHERE account_id = $1 ORDER BY id DESC`,
-			func(id int64) error { return ignoreMissing(s.DeleteStatus(ctx, id)) }},
-		{`SELECT status_id FROM favourites WHERE account_id = $1`,
-			func(id int64) error { _, err := s.RemoveFavourite(ctx, accountID, id); return err }},
-		{`SELECT target_id FROM follows WHERE account_id = $1`,
-			func(id int64) error { _, err := s.DeleteFollow(ctx, accountID, id); return err }},
-		{`SELECT account_id FROM follows WHERE target_id = $1`,
-			func(id int64) error { _, err := s.DeleteFollow(ctx, id, accountID); return err }},
-	}
-	for _, st := range steps {
-		ids, err := scanIDs(s.conn().query(ctx, st.q, accountID))
-		if err != nil {
-			return s.fail("delete local account data", err)
-		}
-		for _, id := range ids {
-			if err := st.fn(id); err != nil {
-				return s.fail("delete local account data", err)
-			}
-		}
+	if err := s.undoAccountCounts(ctx, accountID); err != nil {
+		return s.fail("delete local account data", err)
 	}
 	err = s.tx(ctx, func(c conn) error {
 		// Replies to it stay with their authors, but no longer say whom

@@ -45,12 +45,23 @@ func (s *Store) DeleteRemoteAccountData(ctx context.Context, accountID int64) er
 	if domain == "" {
 		return s.fail("delete remote account data", model.Invalid("not a remote account"))
 	}
+	if err := s.undoAccountCounts(ctx, accountID); err != nil {
+		return s.fail("delete remote account data", err)
+	}
+	n, err := s.conn().affected(ctx, `DELETE FROM accounts WHERE id = $1`, accountID)
+	return s.fail(opID("delete remote account", accountID), noRow(n, err))
+}
+
+// undoAccountCounts deletes, one counted step at a time, the account's
+// statuses (boosts of them by others go with them; its own boosts are
+// statuses of its own), favourites and follows both ways, so that every
+// counter they added to other rows is taken back before the account row
+// goes and its cascades remove the rest.
+func (s *Store) undoAccountCounts(ctx context.Context, accountID int64) error {
 	steps := []struct {
 		q  string
 		fn func(id int64) error
 	}{
-		// Boosts of its statuses by others go with them; its own boosts
-		// are statuses of its own.
 		{`SELECT id FROM statuses WHERE account_id = $1 ORDER BY id DESC`,
 			func(id int64) error { return ignoreMissing(s.DeleteStatus(ctx, id)) }},
 		{`SELECT status_id FROM favourites WHERE account_id = $1`,
@@ -63,16 +74,15 @@ func (s *Store) DeleteRemoteAccountData(ctx context.Context, accountID int64) er
 	for _, st := range steps {
 		ids, err := scanIDs(s.conn().query(ctx, st.q, accountID))
 		if err != nil {
-			return s.fail("delete remote account data", err)
+			return err
 		}
 		for _, id := range ids {
 			if err := st.fn(id); err != nil {
-				return s.fail("delete remote account data", err)
+				return err
 			}
 		}
 	}
-	n, err := s.conn().affected(ctx, `DELETE FROM accounts WHERE id = $1`, accountID)
-	return s.fail(opID("delete remote account", accountID), noRow(n, err))
+	return nil
 }
 
 // ignoreMissing treats a row deleted meanwhile as done.
