@@ -358,10 +358,12 @@ func (s *Service) issueToken(ctx context.Context, appID, accountID int64, sc Sco
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	// A token keeps the day it was issued, not the moment of the sign-in:
+	// its ID is random and its creation time is the start of the day.
+	day := s.now().UTC().Truncate(24 * time.Hour)
 	t := &model.Token{
-		ID: model.NewID(now), Hash: hashSecret(bearer), AppID: appID, AccountID: accountID,
-		Scopes: sc.String(), CreatedAt: now, LastUsedDay: now.UTC().Format("2006-01-02"),
+		ID: model.RandomID(), Hash: hashSecret(bearer), AppID: appID, AccountID: accountID,
+		Scopes: sc.String(), CreatedAt: day, LastUsedDay: day.Format("2006-01-02"),
 	}
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return nil, fmt.Errorf("core: issue token: %w", err)

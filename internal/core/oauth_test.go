@@ -224,6 +224,14 @@ func TestPasswordGrant(t *testing.T) {
 	if a := mustAuth(t, w.s, g.AccessToken); a.Scopes.String() != "read" || a.User == nil {
 		t.Errorf("auth = %+v", a)
 	}
+	// The token keeps the day of the sign-in, not its moment, in its
+	// creation time and in its ID alike.
+	if !g.Token.CreatedAt.Equal(g.Token.CreatedAt.Truncate(24*time.Hour)) || g.Token.CreatedAt.Location() != time.UTC {
+		t.Errorf("token created at %v, want the start of a UTC day", g.Token.CreatedAt)
+	}
+	if ms := g.Token.ID >> 16; ms > time.Now().Add(-time.Hour).UnixMilli() && ms <= time.Now().UnixMilli() {
+		t.Errorf("token ID %d encodes the sign-in time", g.Token.ID)
+	}
 	if _, err := w.s.PasswordGrant(ctx, w.app, "alice", "wrong", ""); err != ErrInvalidGrant {
 		t.Errorf("wrong password: %v", err)
 	}

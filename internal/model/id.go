@@ -59,6 +59,15 @@ func PastID(t time.Time) int64 {
 	return ms<<16 | int64(r&0xffff)
 }
 
+// RandomID returns a positive ID that says nothing of when it was made,
+// for rows whose creation time is nobody's business (sign-in tokens). Such
+// IDs do not sort by time; 62 random bits make a clash negligible.
+func RandomID() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>2) + 1
+}
+
 // IDAt returns the smallest ID that NewID could have produced at t. It turns
 // a time into a paging bound.
 func IDAt(t time.Time) int64 { return t.UnixMilli() << 16 }

@@ -30,3 +30,15 @@ func TestPastID(t *testing.T) {
 		t.Error("a past ID sorts after a fresh one")
 	}
 }
+
+// TestRandomID: random IDs are positive and distinct.
+func TestRandomID(t *testing.T) {
+	seen := map[int64]bool{}
+	for range 1000 {
+		id := RandomID()
+		if id <= 0 || seen[id] {
+			t.Fatalf("RandomID gave %d", id)
+		}
+		seen[id] = true
+	}
+}
