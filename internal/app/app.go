@@ -131,6 +131,12 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if err := a.wireExports(workers); err != nil {
 		return nil, err
 	}
+	if err := a.wireFeatured(workers); err != nil {
+		return nil, err
+	}
+	if err := a.wireMoves(workers); err != nil {
+		return nil, err
+	}
 	if a.queue, err = jobs.New(db.jobs, workers, jobs.Options{Logger: a.log, DeliveryWorkers: deliveryWorkers,
 		Periodic: a.periodic, RescueStuckJobsAfter: o.RescueStuckJobsAfter,
 		JobRetention: retention.JobRetention(retention.FromConfig(cfg.Retention))}); err != nil {
@@ -138,6 +144,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	}
 	a.pub.SetQueue(a.queue)
 	a.startExports()
+	a.startMoves()
 	a.svc.SetPublisher(a.pub)
 	if a.guard, err = newGuard(cfg.HTTP.TrustedProxies, a.svc); err != nil {
 		return nil, fmt.Errorf("app: http.trusted_proxies: %w", err)

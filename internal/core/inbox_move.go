@@ -13,8 +13,9 @@ import (
 // and must list the actor among its aliases (alsoKnownAs), or the Move is
 // refused (model.ErrForbidden) and nothing changes: this is what stops
 // anyone from taking another's followers. Then the move is recorded and
-// the actor's local followers follow the target instead (see
-// migrateFollowers). A repeated Move finds no followers left to move.
+// the actor's local followers are moved to the target by a job, after
+// this returns (see moves_job.go). A repeated Move finds no followers left
+// to move.
 func (in *inbound) move(ctx context.Context) error {
 	s := in.s
 	if in.act.ObjectIRI() != in.actor.URI {

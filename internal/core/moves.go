@@ -133,8 +133,9 @@ func clip(s string, n int) string {
 // failures); the target, fetched afresh, must list the caller among its
 // aliases (model.ErrInvalid otherwise) and must not have moved itself.
 // The move is recorded, followers' servers are sent a Move (EventMoved),
-// and local followers follow the target instead. Repeating a move sends
-// it again; moving on to another target is allowed.
+// and local followers are moved to the target by a job (see
+// moves_job.go). Repeating a move sends it again; moving on to another
+// target is allowed.
 func (s *Service) MoveAccount(ctx context.Context, a *Auth, password, movedTo string) (*model.Account, error) {
 	me := a.Account
 	if me == nil {
@@ -249,8 +250,8 @@ func (s *Service) listsAlias(ctx context.Context, a *model.Account, uri string) 
 	return false, nil
 }
 
-// recordMove records that origin moved to target and moves origin's
-// local followers over.
+// recordMove records that origin moved to target and has origin's local
+// followers moved over (startMigration: in a job, see moves_job.go).
 func (s *Service) recordMove(ctx context.Context, origin, target *model.Account) error {
 	m := &store.AccountMove{AccountID: origin.ID, TargetID: target.ID, TargetURI: s.actorURI(target)}
 	if old, err := s.store.Move(ctx, origin.ID); err == nil && old.TargetID == target.ID {
@@ -259,45 +260,25 @@ func (s *Service) recordMove(ctx context.Context, origin, target *model.Account)
 	if err := s.store.SetMove(ctx, m); err != nil {
 		return fmt.Errorf("core: record move: %w", err)
 	}
-	return s.migrateFollowers(ctx, origin, target)
+	return s.startMigration(ctx, origin, target)
 }
 
-// migrateFollowers makes each local follower of origin follow target
-// (keeping its reblogs and notify choices) and stop following origin, as
-// Mastodon's migration does. A follower that blocks target or is blocked
-// by it keeps following origin. A remote target's follow stays a request
-// until its server accepts; the follow and unfollow are delivered as for
-// any follow.
-func (s *Service) migrateFollowers(ctx context.Context, origin, target *model.Account) error {
-	ids, err := s.store.FollowerIDs(ctx, origin.ID)
-	if err != nil {
-		return fmt.Errorf("core: move followers: %w", err)
-	}
-	followers, err := s.store.AccountsByID(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("core: move followers: %w", err)
-	}
-	for _, id := range ids {
-		f := followers[id]
-		if f == nil || !f.Local() || f.SuspendedAt != nil || f.ID == target.ID {
-			continue
-		}
-		if err := s.moveFollower(ctx, f, origin, target); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// moveFollower moves one local follower from origin to target.
-func (s *Service) moveFollower(ctx context.Context, f, origin, target *model.Account) error {
+// moveFollower moves one local follower f from origin to target, as
+// Mastodon's migration does: f follows target (keeping its reblogs and
+// notify choices; a remote target's follow stays a request until its
+// server accepts) and stops following origin, both delivered as for any
+// follow. It reports whether f moved. A follower that blocks target or is
+// blocked by it, or from whom target is hidden, keeps following origin. A
+// follower that already follows target (moved half-way before a crash)
+// only stops following origin.
+func (s *Service) moveFollower(ctx context.Context, f, origin, target *model.Account) (bool, error) {
 	blocked, err := s.store.BlockedEither(ctx, f.ID, target.ID)
 	if err != nil || blocked {
-		return err
+		return false, err
 	}
 	old, err := s.store.Follow(ctx, f.ID, origin.ID)
 	if err != nil {
-		return ignoreNotFound(err)
+		return false, ignoreNotFound(err)
 	}
 	as := &Auth{Account: f}
 	_, err = s.store.Follow(ctx, f.ID, target.ID)
@@ -306,16 +287,16 @@ func (s *Service) moveFollower(ctx context.Context, f, origin, target *model.Acc
 		reblogs, notify := old.Reblogs, old.Notify
 		_, err = s.Follow(ctx, as, target.ID, FollowOptions{Reblogs: &reblogs, Notify: &notify})
 		if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) {
-			return nil // the target is gone or hidden from this follower: keep the old follow
+			return false, nil // the target is gone or hidden from this follower: keep the old follow
 		}
 		if err != nil {
-			return fmt.Errorf("core: move follower %d: %w", f.ID, err)
+			return false, fmt.Errorf("core: move follower %d: %w", f.ID, err)
 		}
 	case err != nil:
-		return fmt.Errorf("core: move follower %d: %w", f.ID, err)
+		return false, fmt.Errorf("core: move follower %d: %w", f.ID, err)
 	}
 	if _, err := s.Unfollow(ctx, as, origin.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
-		return fmt.Errorf("core: move follower %d: %w", f.ID, err)
+		return false, fmt.Errorf("core: move follower %d: %w", f.ID, err)
 	}
-	return nil
+	return true, nil
 }

@@ -111,8 +111,10 @@ func (s *Service) RefreshActor(ctx context.Context, accountID int64) (gone bool,
 	if !o.IsActor() || o.ID != a.URI {
 		return false, fmt.Errorf("core: refresh actor %d: the document is not that actor: %w", accountID, model.ErrInvalid)
 	}
-	if _, _, err := s.storeActor(ctx, o, doc); err != nil {
+	stored, ra, err := s.storeActor(ctx, o, doc)
+	if err != nil {
 		return false, err
 	}
+	s.queueFeatured(ctx, stored, ra) // read its pins again (featured_fetch.go)
 	return false, nil
 }

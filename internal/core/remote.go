@@ -262,6 +262,7 @@ func (s *Service) storeActor(ctx context.Context, o *ap.Object, doc *Fetched) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	newID := a.ID // kept only when the account is created
 	err = s.store.PutRemoteActor(ctx, a, ra)
 	if errors.Is(err, model.ErrConflict) {
 		// Another resolve stored the same actor meanwhile: update it.
@@ -270,6 +271,9 @@ func (s *Service) storeActor(ctx context.Context, o *ap.Object, doc *Fetched) (*
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("core: store actor: %w", err)
+	}
+	if a.ID == newID {
+		s.queueFeatured(ctx, a, ra) // first seen: read what it pinned (featured_fetch.go)
 	}
 	return a, ra, nil
 }

@@ -59,6 +59,11 @@ type Service struct {
 	fetch   Fetcher     // remote documents; nil until SetFetcher (see remote.go)
 	pub     Publisher   // federation events; nil: none
 	exports ExportQueue // export jobs; nil until SetExportQueue (see export.go)
+	moves   MoveQueue   // follower migrations; nil: in the caller (see moves_job.go)
+
+	// featured reads featured collections; nil until SetFeaturedQueue
+	// (see featured_fetch.go).
+	featured FeaturedQueue
 }
 
 // New returns a Service.
