@@ -41,10 +41,19 @@ func clientAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/oauth/")
 }
 
+// defaultProxies are trusted as proxies whatever the setting says, as
+// Rails (and so Mastodon) trusts them: loopback and private networks, where
+// a reverse proxy on the same machine or a container network sits. Without
+// them, every user behind such a proxy would share one count, or, from
+// loopback, none at all. A client there can claim any address in
+// X-Forwarded-For, but only to be counted under it.
+var defaultProxies = []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}
+
 // newGuard builds the rate limiter from the trusted-proxy setting, which
-// Validate has checked. A token counts as one once core accepts it.
+// Validate has checked, added to defaultProxies. A token counts as one once
+// core accepts it.
 func newGuard(trusted []string, svc *core.Service) (*ratelimit.Guard, error) {
-	proxies, err := ratelimit.ParseProxies(trusted)
+	proxies, err := ratelimit.ParseProxies(append(append([]string{}, defaultProxies...), trusted...))
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ type HTTP struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For header is
 	// believed. The header is read for rate limiting alone; nothing else in
 	// Roost reads a client's address.
-	TrustedProxies []string `toml:"trusted_proxies" sep:"," help:"addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is read, for rate limiting only; comma-separated (default none: the TCP peer is the client)"`
+	TrustedProxies []string `toml:"trusted_proxies" sep:"," help:"addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is read, for rate limiting only; comma-separated, added to loopback and private networks, which are always trusted"`
 }
 
 func (h HTTP) check() []error {
