@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/jobs"
@@ -32,11 +31,7 @@ const featuredAttempts = 3
 // InsertOpts implements river.JobArgsWithInsertOpts. One read per account
 // waits or runs at a time: asking again meanwhile adds nothing.
 func (FeaturedArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: featuredAttempts, UniqueOpts: river.UniqueOpts{
-		ByArgs: true,
-		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
-	}}
+	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: featuredAttempts, UniqueOpts: jobs.OneAtATime(true)}
 }
 
 // featuredTimeout bounds one read: the collection, its first page, up to

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/jobs"
@@ -34,11 +33,7 @@ const moveFollowersAttempts = 10
 // InsertOpts implements river.JobArgsWithInsertOpts: one job per move
 // waits or runs at a time (a repeated Move finds it queued).
 func (MoveFollowersArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: moveFollowersAttempts, UniqueOpts: river.UniqueOpts{
-		ByArgs: true,
-		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
-	}}
+	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: moveFollowersAttempts, UniqueOpts: jobs.OneAtATime(true)}
 }
 
 // moveFollowersTimeout bounds one attempt. A step moves at most

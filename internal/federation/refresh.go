@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/roost-social/roost/internal/core"
 	"github.com/roost-social/roost/internal/jobs"
@@ -25,10 +24,7 @@ func (RefreshArgs) Kind() string { return "roost_refresh_actors" }
 // InsertOpts implements river.JobArgsWithInsertOpts. A pass is not retried,
 // since the next one comes anyway, and at most one waits or runs at a time.
 func (RefreshArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{
-		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
-	}}
+	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: 1, UniqueOpts: jobs.OneAtATime(false)}
 }
 
 // refreshTimeout bounds one pass: RefreshBatch fetches, one after the

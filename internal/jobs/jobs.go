@@ -231,3 +231,11 @@ type pingWorker struct {
 }
 
 func (pingWorker) Work(context.Context, *river.Job[PingArgs]) error { return nil }
+
+// OneAtATime is the uniqueness of a job of which at most one may wait or
+// run at a time (per arguments when byArgs): inserting another meanwhile
+// adds nothing, while a finished one does not stand in the way.
+func OneAtATime(byArgs bool) river.UniqueOpts {
+	return river.UniqueOpts{ByArgs: byArgs, ByState: []rivertype.JobState{rivertype.JobStateAvailable,
+		rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}}
+}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/roost-social/roost/internal/jobs"
 )
@@ -47,10 +46,7 @@ func (PurgeArgs) Kind() string { return "roost_retention_purge" }
 // retried, since the next one comes anyway and takes up where this one
 // stopped, and at most one waits or runs at a time.
 func (PurgeArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{
-		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
-			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
-	}}
+	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: 1, UniqueOpts: jobs.OneAtATime(false)}
 }
 
 // purgeWorker runs sweeps.
