@@ -8,13 +8,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/roost-social/roost/internal/app"
@@ -39,7 +37,7 @@ import (
 func TestBackupCannotReviveDeletedAccount(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, db database) {
 		ctx := context.Background()
-		s, stop := serveStoppable(t, db)
+		s, stop := startStoppable(t, db, nil, app.Options{})
 		cfg := loadConfig(t, s.flags...)
 		users := map[string]*canaryUser{}
 		for _, name := range []string{"alice", "bob", "carol"} {
@@ -307,40 +305,4 @@ func onlyFile(t *testing.T, dir string) string {
 		t.Fatalf("%s holds %d entries (%v), want one backup", dir, len(es), err)
 	}
 	return filepath.Join(dir, es[0].Name())
-}
-
-// serveStoppable starts a Roost as startServer does, but returns a stop
-// that shuts it down and closes it before the test ends.
-func serveStoppable(t *testing.T, db database) (*server, func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	s := &server{URL: "http://" + addr, logs: &syncBuffer{}}
-	s.flags = append([]string{"--data-dir", t.TempDir(), "--listen", addr, "--domain", addr}, db.flags(t)...)
-	s.app, err = app.Open(context.Background(), loadConfig(t, s.flags...),
-		app.Options{Logger: slog.New(slog.NewTextHandler(s.logs, nil))})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.app.Serve(ctx, ln) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-			if err := s.app.Close(); err != nil {
-				t.Errorf("close: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return s, stop
 }

@@ -79,6 +79,16 @@ func startServer(t *testing.T, db database) *server {
 // flags and app options (its logger is always the test's log buffer).
 func startWith(t *testing.T, db database, extraFlags []string, o app.Options) *server {
 	t.Helper()
+	s, _ := startStoppable(t, db, extraFlags, o)
+	return s
+}
+
+// startStoppable starts a Roost as startWith does and also returns a stop
+// that shuts it down and closes it before the test ends (so that its files
+// can be backed up or restored); the test's cleanup stops it otherwise,
+// and checks that the shutdown was clean.
+func startStoppable(t *testing.T, db database, extraFlags []string, o app.Options) (*server, func()) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -97,21 +107,25 @@ func startWith(t *testing.T, db database, extraFlags []string, o app.Options) *s
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.app.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Error("server did not shut down within 30s")
 			}
-		case <-time.After(30 * time.Second):
-			t.Error("server did not shut down within 30s")
-		}
-		if err := s.app.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return s
+			if err := s.app.Close(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return s, stop
 }
 
 // loadConfig builds a configuration from flags, as the CLI does, with no

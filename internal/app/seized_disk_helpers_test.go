@@ -10,13 +10,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -247,42 +245,4 @@ func pgPlaceholders(q string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// startSeizable starts a Roost as startWith does (flags, options, the
-// log in a buffer), and returns a stop that shuts it down and closes it
-// before the test ends, so that its files can be restored.
-func startSeizable(t *testing.T, db database, extraFlags []string, o app.Options) (*server, func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	s := &server{URL: "http://" + addr, logs: &syncBuffer{}}
-	s.flags = append([]string{"--data-dir", t.TempDir(), "--listen", addr, "--domain", addr}, extraFlags...)
-	s.flags = append(s.flags, db.flags(t)...)
-	o.Logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s.app, err = app.Open(context.Background(), loadConfig(t, s.flags...), o)
-	if err != nil {
-		ln.Close()
-		t.Fatalf("open: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.app.Serve(ctx, ln) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-			if err := s.app.Close(); err != nil {
-				t.Errorf("close: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return s, stop
 }

@@ -48,7 +48,7 @@ func TestSeizedDisk(t *testing.T) {
 		ctx := context.Background()
 		client := newClientCanary()
 		hc := &http.Client{Timeout: 30 * time.Second, Transport: &canaryTransport{c: client}}
-		a, stopA := startSeizable(t, db, []string{"--dev-allow-private-networks",
+		a, stopA := startStoppable(t, db, []string{"--dev-allow-private-networks",
 			"--http-trusted-proxies", "127.0.0.1/32,::1",
 			"--retention-direct-messages-days", "1", "--retention-closed-reports-days", "1"},
 			app.Options{Version: "test", Delivery: fastDelivery()})
