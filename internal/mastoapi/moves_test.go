@@ -1,11 +1,8 @@
 package mastoapi
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -13,62 +10,17 @@ import (
 	"github.com/roost-social/roost/internal/model"
 )
 
-// The community Mastodon schema lacks GoToSocial's alias and move
-// operations. moveChecker validates their answers against the Account
-// entity (errors against the Error entity) and hands every other response
-// on.
-type moveChecker struct {
-	responseChecker
-	account, errEntity *openapi3.Schema
-}
-
-var moveSchemas struct {
-	once               sync.Once
-	account, errEntity *openapi3.Schema
-	err                error
-}
-
-// withMoves wraps next with the alias and move checks; path is the loaded
-// schema file.
+// withMoves wraps next: the community Mastodon schema lacks GoToSocial's
+// alias and move operations, whose answers are checked against the Account
+// entity. path is the loaded schema file.
 func withMoves(t testing.TB, next responseChecker, path string) responseChecker {
 	t.Helper()
-	moveSchemas.once.Do(func() {
-		doc, err := openapi3.NewLoader().LoadFromFile(path)
-		if err != nil {
-			moveSchemas.err = err
-			return
-		}
-		comp := doc.Components.Schemas
-		if comp["Account"] == nil || comp["Error"] == nil {
-			moveSchemas.err = fmt.Errorf("%s lacks the Account or Error entity", path)
-			return
-		}
-		moveSchemas.account, moveSchemas.errEntity = comp["Account"].Value, comp["Error"].Value
-	})
-	if moveSchemas.err != nil {
-		t.Fatalf("openapi: %v", moveSchemas.err)
-	}
-	return moveChecker{responseChecker: next, account: moveSchemas.account, errEntity: moveSchemas.errEntity}
-}
-
-func (c moveChecker) CheckResponse(t testing.TB, method, path string, status int, header http.Header, body []byte) {
-	t.Helper()
-	if method != http.MethodPost || (path != "/api/v1/accounts/alias" && path != "/api/v1/accounts/move") {
-		c.responseChecker.CheckResponse(t, method, path, status, header, body)
-		return
-	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		t.Errorf("openapi: %s %s -> %d: not JSON: %.200s", method, path, status, body)
-		return
-	}
-	schema := c.account
-	if status >= 400 {
-		schema = c.errEntity
-	}
-	if err := schema.VisitJSON(v); err != nil {
-		t.Errorf("openapi: %s %s -> %d: %v", method, path, status, err)
-	}
+	es := entities(t, path, "Account", "Error")
+	return entityChecker{next: next, errEntity: es[1],
+		handles: func(method, path string) bool {
+			return method == http.MethodPost && (path == "/api/v1/accounts/alias" || path == "/api/v1/accounts/move")
+		},
+		schemaFor: func(testing.TB, string, string, int, any, []byte) *openapi3.Schema { return es[0] }}
 }
 
 // TestAccountMoveAPI moves a local account to another through the API:

@@ -2,12 +2,8 @@ package mastoapi
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -17,47 +13,27 @@ import (
 	"github.com/roost-social/roost/internal/store"
 )
 
-// The community Mastodon schema has the Admin::Report entity but not the
-// /api/v1/admin/reports operations. adminReportChecker validates those
-// responses against the entity (errors against the Error entity) and hands
-// every other response on. Its Admin::Account requires email, locale and
-// role, which Mastodon itself sends as null for remote accounts (they have
-// no user); the checker allows null there and nowhere else.
-type adminReportChecker struct {
-	responseChecker
-	report, errEntity *openapi3.Schema
-}
-
 const adminReportsPath = "/api/v1/admin/reports"
 
-var reportSchemas struct {
-	once              sync.Once
-	report, errEntity *openapi3.Schema
-	err               error
-}
-
-// withAdminReports wraps next with the admin reports' checks. v is the
-// loaded schema (nil when absent: nothing is checked).
+// withAdminReports wraps next: the community Mastodon schema has the
+// Admin::Report entity but not the /api/v1/admin/reports operations,
+// whose answers are checked against the entity (a list of them for the
+// listing). Its Admin::Account requires email, locale and role, which
+// Mastodon itself sends as null for remote accounts (they have no user);
+// the check allows null there and nowhere else. path is the loaded schema
+// file.
 func withAdminReports(t testing.TB, next responseChecker, path string) responseChecker {
 	t.Helper()
-	reportSchemas.once.Do(func() {
-		doc, err := openapi3.NewLoader().LoadFromFile(path)
-		if err != nil {
-			reportSchemas.err = err
-			return
-		}
-		comp := doc.Components.Schemas
-		if comp["AdminReport"] == nil || comp["AdminAccount"] == nil || comp["Error"] == nil {
-			reportSchemas.err = fmt.Errorf("%s lacks the AdminReport, AdminAccount or Error entity", path)
-			return
-		}
-		reportSchemas.report = nullableUserFields(comp["AdminReport"].Value, comp["AdminAccount"].Value)
-		reportSchemas.errEntity = comp["Error"].Value
-	})
-	if reportSchemas.err != nil {
-		t.Fatalf("openapi: %v", reportSchemas.err)
-	}
-	return adminReportChecker{responseChecker: next, report: reportSchemas.report, errEntity: reportSchemas.errEntity}
+	es := entities(t, path, "AdminReport", "AdminAccount", "Error")
+	report := nullableUserFields(es[0], es[1])
+	return entityChecker{next: next, errEntity: es[2],
+		handles: func(_, path string) bool { return strings.HasPrefix(path, adminReportsPath) },
+		schemaFor: func(_ testing.TB, method, path string, _ int, _ any, _ []byte) *openapi3.Schema {
+			if method == "GET" && path == adminReportsPath {
+				return openapi3.NewArraySchema().WithItems(report)
+			}
+			return report
+		}}
 }
 
 // nullableUserFields returns a copy of the AdminReport schema whose
@@ -88,29 +64,6 @@ func nullableUserFields(report, account *openapi3.Schema) *openapi3.Schema {
 		}
 	}
 	return &r
-}
-
-func (c adminReportChecker) CheckResponse(t testing.TB, method, path string, status int, header http.Header, body []byte) {
-	t.Helper()
-	if !strings.HasPrefix(path, adminReportsPath) {
-		c.responseChecker.CheckResponse(t, method, path, status, header, body)
-		return
-	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		t.Errorf("openapi: %s %s -> %d: not JSON: %.200s", method, path, status, body)
-		return
-	}
-	schema := c.report
-	switch {
-	case status >= 400:
-		schema = c.errEntity
-	case method == "GET" && path == adminReportsPath:
-		schema = openapi3.NewArraySchema().WithItems(c.report)
-	}
-	if err := schema.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsResponse()); err != nil {
-		t.Errorf("openapi: %s %s -> %d: %v", method, path, status, err)
-	}
 }
 
 // freshReport files a report of alice's about bob for a route test.
