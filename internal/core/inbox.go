@@ -133,30 +133,40 @@ func (in *inbound) object(ctx context.Context, o *ap.Object) (*ap.Object, error)
 // fetchObject fetches the object with id iri from its origin: the
 // document must be found on iri's host, and have iri as its id.
 func (s *Service) fetchObject(ctx context.Context, iri string) (*ap.Object, error) {
-	u, err := s.remoteURL(iri)
-	if err != nil || s.isLocalHost(u.Host) {
-		return nil, fmt.Errorf("core: fetch object: %w", model.ErrNotFound)
-	}
-	if p, err := s.DomainPolicy(ctx, u.Host); err != nil {
+	o, doc, err := s.fetchDocument(ctx, iri)
+	if err != nil {
 		return nil, err
-	} else if p.Suspended() {
-		return nil, fmt.Errorf("core: fetch object: %w", model.ErrNotFound)
-	}
-	if s.fetch == nil {
-		return nil, errNoFetcher
-	}
-	doc, err := s.fetch.FetchObject(ctx, iri)
-	if err != nil {
-		return nil, fmt.Errorf("core: fetch object: %w", unreachable(err))
-	}
-	o, err := ap.Decode(doc.Body)
-	if err != nil {
-		return nil, fmt.Errorf("core: fetched object: %w", err)
 	}
 	if o.ID != iri || !sameHost(doc.URL, iri) {
 		return nil, fmt.Errorf("core: fetched object %.200q: %w", iri, errMovedObject)
 	}
 	return o, nil
+}
+
+// fetchDocument fetches and decodes the document at url, a remote URL on
+// a domain that is not suspended, whatever id it declares.
+func (s *Service) fetchDocument(ctx context.Context, url string) (*ap.Object, *Fetched, error) {
+	u, err := s.remoteURL(url)
+	if err != nil || s.isLocalHost(u.Host) {
+		return nil, nil, fmt.Errorf("core: fetch object: %w", model.ErrNotFound)
+	}
+	if p, err := s.DomainPolicy(ctx, u.Host); err != nil {
+		return nil, nil, err
+	} else if p.Suspended() {
+		return nil, nil, fmt.Errorf("core: fetch object: %w", model.ErrNotFound)
+	}
+	if s.fetch == nil {
+		return nil, nil, errNoFetcher
+	}
+	doc, err := s.fetch.FetchObject(ctx, url)
+	if err != nil {
+		return nil, nil, fmt.Errorf("core: fetch object: %w", unreachable(err))
+	}
+	o, err := ap.Decode(doc.Body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("core: fetched object: %w", err)
+	}
+	return o, doc, nil
 }
 
 // errMovedObject is a fetched document whose id is not the URL it was

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/roost-social/roost/internal/federation/ap"
 	"github.com/roost-social/roost/internal/model"
 )
 
@@ -44,15 +43,18 @@ func (s *Service) searchStatusURL(ctx context.Context, viewerID int64, url strin
 // the id it declares, which must be on the same host, so that only its
 // origin vouches for it.
 func (s *Service) fetchStatusByURL(ctx context.Context, url string) (*model.Status, error) {
-	obj, err := s.fetchObject(ctx, url)
-	if errors.Is(err, errMovedObject) {
-		var declared string
-		if declared, err = s.declaredID(ctx, url); err == nil {
-			if st, kerr := s.knownStatus(ctx, declared); kerr == nil {
-				return st, nil
-			}
-			obj, err = s.fetchObject(ctx, declared)
+	obj, doc, err := s.fetchDocument(ctx, url)
+	if err == nil && (obj.ID != url || !sameHost(doc.URL, url)) {
+		// A page: its document's id, on the same host, is fetched again,
+		// unless that status is known already.
+		declared := obj.ID
+		if declared == "" || declared == url || !sameHost(declared, url) || !sameHost(doc.URL, url) {
+			return nil, fmt.Errorf("core: fetched object: %w", model.ErrNotFound)
 		}
+		if st, kerr := s.knownStatus(ctx, declared); kerr == nil {
+			return st, nil
+		}
+		obj, err = s.fetchObject(ctx, declared)
 	}
 	if err != nil {
 		return nil, err
@@ -69,21 +71,4 @@ func (s *Service) fetchStatusByURL(ctx context.Context, url string) (*model.Stat
 	}
 	in := &inbound{s: s, actor: author, depth: MaxReplyFetchDepth}
 	return in.storeNote(ctx, obj, author, nil)
-}
-
-// declaredID fetches url and returns the id its document declares, when
-// that id is on url's host.
-func (s *Service) declaredID(ctx context.Context, url string) (string, error) {
-	doc, err := s.fetch.FetchObject(ctx, url)
-	if err != nil {
-		return "", fmt.Errorf("core: fetch object: %w", unreachable(err))
-	}
-	o, err := ap.Decode(doc.Body)
-	if err != nil {
-		return "", fmt.Errorf("core: fetched object: %w", err)
-	}
-	if o.ID == "" || o.ID == url || !sameHost(o.ID, url) || !sameHost(doc.URL, url) {
-		return "", fmt.Errorf("core: fetched object: %w", model.ErrNotFound)
-	}
-	return o.ID, nil
 }

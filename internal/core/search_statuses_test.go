@@ -41,7 +41,11 @@ func TestSearchStatusURL(t *testing.T) {
 		t.Errorf("%d fetches without resolve or signed out", e.f.count()-before)
 	}
 
+	before = e.f.count()
 	got := search(a, page, true)
+	if n := e.f.count() - before; n != 2 { // the page, then the id it declares (bob is known)
+		t.Errorf("%d fetches to resolve a post by its page, want 2", n)
+	}
 	if len(got) != 1 || got[0].Status.URI != pub || got[0].Status.AccountID != e.bob.ID {
 		t.Fatalf("search by page URL: %+v", got)
 	}
