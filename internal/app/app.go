@@ -31,6 +31,8 @@ import (
 	"github.com/roost-social/roost/internal/retention"
 	"github.com/roost-social/roost/internal/store"
 	"github.com/roost-social/roost/internal/vault"
+	"github.com/roost-social/roost/internal/webapp"
+	"github.com/roost-social/roost/internal/webpages"
 )
 
 // Options are what the configuration file does not hold.
@@ -118,6 +120,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.svc = core.New(core.Options{Store: db.store, Vault: a.vault, Settings: Settings(cfg)})
+	a.loadInstanceSettings(ctx)
 	workers, err := a.wireRemote(o.Delivery)
 	if err != nil {
 		return nil, err
@@ -149,7 +152,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (a *App, err error
 	if a.guard, err = newGuard(cfg.HTTP.TrustedProxies, a.svc); err != nil {
 		return nil, fmt.Errorf("app: http.trusted_proxies: %w", err)
 	}
-	a.handler = a.newHandler()
+	if a.handler, err = a.newHandler(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	return a, nil
 }
 
@@ -181,20 +186,26 @@ func Settings(cfg *config.Config) core.Settings {
 	}
 }
 
-func (a *App) newHandler() http.Handler {
+func (a *App) newHandler() (http.Handler, error) {
 	api := mastoapi.New(a.svc, mastoapi.Options{Logger: a.log})
+	web, err := webapp.New(func() string { return a.svc.Settings().Title })
+	if err != nil {
+		return nil, fmt.Errorf("web client: %w", err)
+	}
 	fed := federation.New(a.svc, federation.Options{Logger: a.log, Version: a.version, Requester: a.requester})
 	s := &site{
 		title:   a.cfg.Instance.Title,
 		domain:  a.cfg.Domain,
 		reg:     a.cfg.Instance.Registration,
+		live:    a.liveLanding,
 		https:   a.cfg.BehindHTTPSProxy,
 		ping:    a.db.ping,
 		log:     a.log,
 		landing: parseLanding(),
 		guard:   a.guard,
+		pages:   webpages.New(a.svc, webpages.Options{Logger: a.log}).Wrap,
 	}
-	return newHandler(s, api, fed.Register)
+	return newHandler(s, api, fed.Register, web.Register), nil
 }
 
 // Service returns the use cases, for the admin commands.

@@ -33,7 +33,8 @@ func TestFederationMounted(t *testing.T) {
 			{"/.well-known/nodeinfo", "", "application/json; charset=utf-8", 200},
 			{"/.well-known/host-meta", "", "application/xrd+xml; charset=utf-8", 200},
 			{"/users/alice", "application/activity+json", "application/activity+json; charset=utf-8", 200},
-			{"/users/alice", "text/html", "text/plain; charset=utf-8", 406},
+			{"/users/alice", "text/html", "text/html; charset=utf-8", 200}, // redirected to the profile page, /@alice
+			{"/users/alice", "*/*", "text/plain; charset=utf-8", 406},
 			{"/actor", "application/activity+json", "application/activity+json; charset=utf-8", 200},
 			{"/api/v1/instance", "", "application/json; charset=utf-8", 200},
 		} {

@@ -25,6 +25,12 @@ type site struct {
 	log     *slog.Logger
 	landing *template.Template
 	guard   *ratelimit.Guard // nil: no rate limits
+	// pages puts the logged-out web pages (internal/webpages) in front of
+	// the other routes; nil: none.
+	pages func(http.Handler) http.Handler
+	// live, when set, gives the title and registration mode in force,
+	// which an admin may change at run time; title and reg otherwise.
+	live func() (title, reg string)
 }
 
 // newHandler combines the Mastodon API, the routes each of extra registers
@@ -40,7 +46,11 @@ func newHandler(s *site, api http.Handler, extra ...func(*http.ServeMux)) http.H
 	mux.Handle("GET /avatars/original/missing.png", pngHandler("static/avatar-missing.png"))
 	mux.Handle("GET /headers/original/missing.png", pngHandler("static/header-missing.png"))
 	mux.Handle("/", api)
-	return s.secure(s.limit(mux))
+	var h http.Handler = mux
+	if s.pages != nil {
+		h = s.pages(mux)
+	}
+	return s.secure(s.limit(h))
 }
 
 // secure sets the headers every response carries, and turns a panic into a
@@ -120,7 +130,8 @@ and then asks you to allow it access.</p>
 {{else}}<p>Accounts on this server are created by its administrators.</p>
 {{end}}<p>Before you sign up, read <a href="/about/privacy">this server's privacy facts</a>: what it holds about you, for how long,
 who can read your direct messages, and under which law it runs.</p>
-
+<nav aria-label="Site"><p><a href="/web/">Sign in</a>{{if ne .Registration "closed"}} · <a href="/web/signup">Sign up</a>{{end}} in the web app ·
+<a href="/about">About this server</a> · <a href="/about/privacy">Privacy facts</a></p></nav>
 </body>
 </html>
 `
@@ -134,7 +145,11 @@ func (s *site) landingPage(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 	var b strings.Builder
-	if err := s.landing.Execute(&b, struct{ Title, Domain, Registration string }{s.title, s.domain, s.reg}); err != nil {
+	title, reg := s.title, s.reg
+	if s.live != nil {
+		title, reg = s.live()
+	}
+	if err := s.landing.Execute(&b, struct{ Title, Domain, Registration string }{title, s.domain, reg}); err != nil {
 		s.log.Error("landing: render", "err", err)
 		http.Error(w, "Internal server error", http.StatusInternalServerError)
 		return

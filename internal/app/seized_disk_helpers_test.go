@@ -17,10 +17,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/roost-social/roost/internal/app"
+	"github.com/roost-social/roost/internal/config"
+	"github.com/roost-social/roost/internal/vault"
 )
 
 // clientCanary is a client's address and user agent, as a trusted proxy
@@ -245,4 +248,76 @@ func pgPlaceholders(q string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// agedRow is a row whose sealed columns ageRows moves into an earlier
+// month's key of their class.
+type agedRow struct {
+	table string
+	id    int64
+	owner int64
+	class string
+	cols  []string
+}
+
+var statusCols = []string{"text", "content", "spoiler_text", "entities"}
+
+func agedStatus(id, owner int64, class string) agedRow {
+	return agedRow{"statuses", id, owner, class, statusCols}
+}
+
+// ageRows re-seals the rows' values as if they had been written at at:
+// under their owners' keys of their class for at's month, through a
+// second vault over s's key store whose clock reads at. Key periods are
+// real months and the servers read the real clock, so this is the test's
+// hand on the calendar; the values and places stay what the server wrote.
+func ageRows(t *testing.T, s *server, cfg *config.Config, at time.Time, rows ...agedRow) {
+	t.Helper()
+	ctx := context.Background()
+	mk, _, err := vault.LoadMasterKey(vault.MasterKeyOptions{Path: cfg.MasterKeyFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := openKeyStore(t, cfg)
+	defer ks.Close()
+	v, err := vault.New(ctx, mk, ks, vault.WithClock(func() time.Time { return at }), vault.WithCacheTTL(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := rawDB{t, s.app}
+	for _, r := range rows {
+		for _, col := range r.cols {
+			var ct []byte
+			raw.query("SELECT "+col+" FROM "+r.table+" WHERE id = ?", []any{r.id}, &ct)
+			if len(ct) == 0 {
+				continue
+			}
+			place := vault.Place{Table: r.table, Column: col, Row: r.id, Class: r.class}
+			pt, err := v.Open(ctx, r.owner, place, ct)
+			if err != nil {
+				t.Fatalf("age %s.%s %d: %v", r.table, col, r.id, err)
+			}
+			old, err := v.Seal(ctx, r.owner, place, pt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw.exec("UPDATE "+r.table+" SET "+col+" = ? WHERE id = ?", old, r.id)
+		}
+	}
+}
+
+// classKeysOf returns the periods of owner's keys in cfg's key store.
+func classKeysOf(t *testing.T, cfg *config.Config, owner int64) map[string]bool {
+	t.Helper()
+	ks := openKeyStore(t, cfg)
+	defer ks.Close()
+	keys, err := ks.OwnerKeys(context.Background(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, k := range keys {
+		out[k.Period] = true
+	}
+	return out
 }

@@ -45,6 +45,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		_ = ln.Close()
 		return fmt.Errorf("app: %w", err)
 	}
+	go a.watchInstanceSettings(workCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.log.Info("serving", "url", a.cfg.BaseURL(), "listen", ln.Addr().String())

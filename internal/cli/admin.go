@@ -20,6 +20,7 @@ func adminCommands() []*command {
 		{name: "set-role", args: "USER ROLE", nargs: 2, summary: "set a user's role: owner, admin, moderator or user", setup: setRoleCmd},
 		{name: "reset-password", args: "USER", nargs: 1, summary: "give a user a new random password and print it", setup: resetPasswordCmd},
 		{name: "list-users", summary: "list local users, newest first", setup: listUsersCmd},
+		{name: "settings", args: "[KEY=VALUE ...]", nargs: -1, summary: "show the settings an admin may change at run time, or change them (KEY=null: back to the configuration)", setup: settingsCmd},
 		{name: "approve", args: "USER", nargs: 1, summary: "approve a user who signed up while sign-ups need approval", setup: approveCmd},
 		{name: "suspend", args: "USER", nargs: 1, summary: "suspend an account and sign it out everywhere", setup: suspendCmd},
 		{name: "delete-user", summary: "delete a local account for good: shred its keys, remove its data, tell other servers", setup: deleteUserCmd},

@@ -37,6 +37,23 @@ func TestPrivacyReport(t *testing.T) {
 		}
 	}
 
+	// Settings an admin changed at run time are in force, here as on the server.
+	set := mustRun(t, dir, nil, "", append([]string{"admin", "settings", "instance.jurisdiction=Norway", "retention.notifications_days=12"}, declared...)...)
+	if !strings.Contains(set, "instance.jurisdiction") || !strings.Contains(set, `"Norway"`) || !strings.Contains(set, "override") {
+		t.Errorf("admin settings:\n%s", set)
+	}
+	out = mustRun(t, dir, nil, "", append([]string{"privacy", "report"}, declared...)...)
+	for _, want := range []string{"Jurisdiction: Norway", "Notifications: Deleted after 12 days"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report after run-time change lacks %q:\n%s", want, out)
+		}
+	}
+	if r := run(t, dir, nil, "", append([]string{"admin", "settings", "retention.notifications_days=99999"}, declared...)...); r.code == 0 ||
+		!strings.Contains(r.stderr, "notifications_days") {
+		t.Errorf("out-of-range setting: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, dir, nil, "", append([]string{"admin", "settings", "instance.jurisdiction=null", "retention.notifications_days=null"}, declared...)...)
+
 	js := mustRun(t, dir, nil, "", append([]string{"privacy", "report", "--json"}, declared...)...)
 	var f struct {
 		SignUp       struct{ Mode string } `json:"sign_up"`

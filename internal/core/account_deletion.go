@@ -134,10 +134,10 @@ func (s *Service) usernameReserve() time.Duration {
 
 // UsernameReserveDays is how many days a deleted username stays reserved.
 func (s *Service) UsernameReserveDays() int {
-	if s.set.ReserveDays <= 0 {
+	if s.settings().ReserveDays <= 0 {
 		return DefaultUsernameReserveDays
 	}
-	return s.set.ReserveDays
+	return s.settings().ReserveDays
 }
 
 // finishDeletion shreds the kept actor keys, then forgets the account id.

@@ -99,7 +99,7 @@ func (s *Service) splitAcct(acct string) (name, domain string) {
 	}
 	acct = strings.TrimPrefix(strings.TrimSpace(acct), "@")
 	name, domain, _ = strings.Cut(acct, "@")
-	if strings.EqualFold(domain, s.set.Domain) {
+	if strings.EqualFold(domain, s.settings().Domain) {
 		domain = ""
 	}
 	return name, strings.ToLower(domain)
@@ -223,6 +223,7 @@ type ProfileUpdate struct {
 	Locked       *bool
 	Bot          *bool
 	Discoverable *bool
+	NoIndex      *bool // asks search engines not to index the profile and public posts
 	Fields       *[]model.Field
 	Privacy      *model.Visibility
 	Sensitive    *bool
@@ -314,6 +315,7 @@ func applyProfile(a *model.Account, u ProfileUpdate) bool {
 	setBool(&a.Locked, u.Locked)
 	setBool(&a.Bot, u.Bot)
 	setBool(&a.Discoverable, u.Discoverable)
+	setBool(&a.NoIndex, u.NoIndex)
 	if u.Fields != nil {
 		a.Fields, changed = keptFields(a.Fields, *u.Fields), true
 	}

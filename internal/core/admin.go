@@ -100,7 +100,7 @@ func (s *Service) ApproveUser(ctx context.Context, username string) error {
 	if u.Approved {
 		return nil
 	}
-	u.Approved = true
+	u.Approved, u.Reason = true, "" // the sign-up reason is kept only while it waits
 	if err := s.store.UpdateUser(ctx, u); err != nil {
 		return fmt.Errorf("core: approve: %w", err)
 	}

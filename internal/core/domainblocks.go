@@ -162,7 +162,7 @@ func (s *Service) DomainPolicy(ctx context.Context, domain string) (DomainPolicy
 
 // ownHost is this instance's host name, without a port.
 func (s *Service) ownHost() string {
-	h := s.set.Domain
+	h := s.settings().Domain
 	if host, _, err := net.SplitHostPort(h); err == nil {
 		h = host
 	}

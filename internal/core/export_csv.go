@@ -78,5 +78,5 @@ func (s *Service) ExportCSV(ctx context.Context, a *Auth, kind CSVKind) ([][]str
 	if err := read(ctx, c); err != nil {
 		return nil, err
 	}
-	return c.Records(kind, s.set.Domain), nil
+	return c.Records(kind, s.settings().Domain), nil
 }

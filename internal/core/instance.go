@@ -45,7 +45,7 @@ func (s *Service) InstanceStats(ctx context.Context) (*InstanceStats, error) {
 // Peers lists the servers this one knows, when the instance publishes
 // them; otherwise model.ErrNotFound, as Mastodon answers with the API off.
 func (s *Service) Peers(ctx context.Context) ([]string, error) {
-	if !s.set.ShowPeers {
+	if !s.settings().ShowPeers {
 		return nil, fmt.Errorf("core: peers: %w", model.ErrNotFound)
 	}
 	peers, err := s.store.Peers(ctx)
@@ -65,7 +65,7 @@ const activityWeeks = 12
 // entry per week (starting Monday, UTC) even when nothing happened, when
 // the instance publishes it; otherwise model.ErrNotFound.
 func (s *Service) Activity(ctx context.Context) ([]store.WeekActivity, error) {
-	if !s.set.ShowActivity {
+	if !s.settings().ShowActivity {
 		return nil, fmt.Errorf("core: activity: %w", model.ErrNotFound)
 	}
 	week := weekStart(s.now())

@@ -135,7 +135,7 @@ func (s *Service) Inventory(ctx context.Context, a *Auth) (*Inventory, error) {
 		it := InventoryItem{Category: e.category, Description: e.description, Encrypted: e.encrypted,
 			Encryption: e.encryption, Readers: e.readers, MaxAge: e.fixed}
 		if e.policy != "" {
-			it.MaxAge = s.set.Retention.MaxAge(e.policy)
+			it.MaxAge = s.settings().Retention.MaxAge(e.policy)
 		}
 		it.Expiry = expiryWords(it.MaxAge, e.from)
 		if e.category == "posts" && auto.Enabled {

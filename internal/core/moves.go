@@ -27,7 +27,7 @@ var ErrAccountMoved = model.Invalid("this account has moved and can no longer po
 // actorURI is the ActivityPub id of a: a local account's is derived.
 func (s *Service) actorURI(a *model.Account) string {
 	if a.Local() {
-		return s.set.BaseURL + "/users/" + a.Username
+		return s.settings().BaseURL + "/users/" + a.Username
 	}
 	return a.URI
 }

@@ -467,7 +467,7 @@ func (s *Service) loginAccount(ctx context.Context, login string) (*model.Accoun
 		}
 	}
 	name, domain, _ := strings.Cut(strings.TrimPrefix(login, "@"), "@")
-	if domain != "" && !strings.EqualFold(domain, s.set.Domain) {
+	if domain != "" && !strings.EqualFold(domain, s.settings().Domain) {
 		return nil, model.ErrNotFound
 	}
 	return s.store.AccountByUsername(ctx, name, "")

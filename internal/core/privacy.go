@@ -51,4 +51,4 @@ func retentionRules(p retention.Policy, scheduled bool) []privacy.Rule {
 }
 
 // PrivacyFacts returns the instance's privacy facts.
-func (s *Service) PrivacyFacts() privacy.Facts { return PrivacyFacts(s.set) }
+func (s *Service) PrivacyFacts() privacy.Facts { return PrivacyFacts(s.settings()) }

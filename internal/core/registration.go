@@ -35,7 +35,7 @@ type Registration struct {
 // (within the app's). In approval mode the account waits for an admin (its
 // token is refused until then) unless a valid invite came with it.
 func (s *Service) Register(ctx context.Context, app *model.App, r Registration) (*model.Account, *Grant, error) {
-	mode := s.set.Registration
+	mode := s.settings().Registration
 	if mode == model.RegistrationClosed || (mode == model.RegistrationInvite && r.InviteCode == "") || hasNUL(r.InviteCode) {
 		return nil, nil, ErrRegistrationsClosed
 	}
@@ -56,7 +56,10 @@ func (s *Service) Register(ctx context.Context, app *model.App, r Registration) 
 	}
 	nu := NewUser{Username: r.Username, Email: r.Email, Password: r.Password, Role: model.RoleUser, Approved: approved}
 	a, err := s.createUser(ctx, nu, func(u *model.User) {
-		u.Locale, u.Reason, u.InviteID = r.Locale, r.Reason, inviteID
+		u.Locale, u.InviteID = r.Locale, inviteID
+		if !approved { // the reason is kept only until an admin decides
+			u.Reason = r.Reason
+		}
 	})
 	if err != nil {
 		return nil, nil, err
@@ -127,7 +130,7 @@ func (s *Service) checkNewUser(ctx context.Context, n *NewUser, signup bool) err
 		errs = append(errs, s.usernameReserved(ctx, n.Username))
 	}
 	switch {
-	case n.Email == "" && s.set.EmailRequired:
+	case n.Email == "" && s.settings().EmailRequired:
 		errs = append(errs, fieldErr("email", "ERR_BLANK", "can't be blank"))
 	case n.Email != "":
 		if err := checkEmail(n.Email); err != nil {

@@ -366,7 +366,7 @@ func (s *Service) remoteURL(raw string) (*url.URL, error) {
 }
 
 // isLocalHost reports whether host (host[:port]) is this server.
-func (s *Service) isLocalHost(host string) bool { return strings.EqualFold(host, s.set.Domain) }
+func (s *Service) isLocalHost(host string) bool { return strings.EqualFold(host, s.settings().Domain) }
 
 // sameHost reports whether two URLs have the same host and port.
 func sameHost(a, b string) bool {

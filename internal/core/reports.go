@@ -121,7 +121,7 @@ func (s *Service) checkNewReport(in NewReport) (*store.Report, error) {
 	}
 	rules := uniqueIDs(in.RuleIDs)
 	for _, id := range rules {
-		if id < 1 || id > int64(len(s.set.Rules)) {
+		if id < 1 || id > int64(len(s.settings().Rules)) {
 			errs = append(errs, fieldErr("rule_ids", "ERR_INVALID", "is invalid"))
 			break
 		}

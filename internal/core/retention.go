@@ -27,7 +27,7 @@ import (
 const deliveryRecordsMinAge = 3 * 24 * time.Hour
 
 // RetentionPolicy returns the instance's retention policy.
-func (s *Service) RetentionPolicy() retention.Policy { return s.set.Retention }
+func (s *Service) RetentionPolicy() retention.Policy { return s.settings().Retention }
 
 // PurgeBatch purges at most limit rows (statuses, accounts, notifications,
 // tokens, reports or delivery records) of category c that are older than
@@ -37,7 +37,7 @@ func (s *Service) RetentionPolicy() retention.Policy { return s.set.Retention }
 // direct message publishes its deletion, as its author's delete would;
 // purging the cache of other servers sends nothing.
 func (s *Service) PurgeBatch(ctx context.Context, c retention.Category, limit int) (int, error) {
-	age := s.set.Retention.MaxAge(c)
+	age := s.settings().Retention.MaxAge(c)
 	if age <= 0 || limit <= 0 {
 		return 0, nil
 	}
@@ -163,7 +163,7 @@ func (s *Service) RetentionStatus(ctx context.Context) ([]RetentionCategory, err
 		by[r.Category] = r
 	}
 	var out []RetentionCategory
-	for _, info := range retention.Categories(s.set.Retention) {
+	for _, info := range retention.Categories(s.settings().Retention) {
 		c := RetentionCategory{Info: info}
 		if r, ok := by[string(info.Category)]; ok {
 			at := r.LastRunAt

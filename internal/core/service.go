@@ -52,7 +52,7 @@ type Options struct {
 type Service struct {
 	store   store.Store
 	vault   *vault.Vault
-	set     Settings
+	runtime settingsState // the configuration's settings and the admin's overrides (see instance_settings.go)
 	now     func() time.Time
 	login   *loginThrottle
 	domains domainCache // instance domain blocks, cached per node (see domainblocks.go)
@@ -74,8 +74,11 @@ func New(o Options) *Service {
 	if o.Settings.MaxStatusChars == 0 {
 		o.Settings.MaxStatusChars = 500
 	}
-	return &Service{store: o.Store, vault: o.Vault, set: o.Settings, now: o.Now, login: newLoginThrottle()}
+	s := &Service{store: o.Store, vault: o.Vault, now: o.Now, login: newLoginThrottle()}
+	s.runtime.base = o.Settings
+	return s
 }
 
-// Settings returns the instance settings.
-func (s *Service) Settings() Settings { return s.set }
+// Settings returns the effective instance settings: the configuration's,
+// with the admin's run-time overrides (see instance_settings.go).
+func (s *Service) Settings() Settings { return s.settings() }

@@ -160,8 +160,8 @@ func (s *Service) checkLength(body, spoiler string) error {
 	if strings.TrimSpace(body) == "" {
 		return model.Invalid("Text can't be blank")
 	}
-	if text.CountStatus(body, spoiler) > s.set.MaxStatusChars {
-		return model.Invalid(fmt.Sprintf("Text character limit of %d exceeded", s.set.MaxStatusChars))
+	if text.CountStatus(body, spoiler) > s.settings().MaxStatusChars {
+		return model.Invalid(fmt.Sprintf("Text character limit of %d exceeded", s.settings().MaxStatusChars))
 	}
 	return nil
 }
@@ -414,8 +414,8 @@ func (s *Service) render(ctx context.Context, st *model.Status) error {
 	var lookupErr error
 	found := map[string]*model.Account{}
 	opt := text.Options{
-		BaseURL:     s.set.BaseURL,
-		LocalDomain: s.set.Domain,
+		BaseURL:     s.settings().BaseURL,
+		LocalDomain: s.settings().Domain,
 		ResolveMention: func(username, domain string) (string, bool) {
 			if lookupErr != nil {
 				return "", false
@@ -434,7 +434,7 @@ func (s *Service) render(ctx context.Context, st *model.Status) error {
 				return "", false
 			}
 			found[mentionKey(username, "")] = a
-			return s.set.BaseURL + "/@" + a.Username, true
+			return s.settings().BaseURL + "/@" + a.Username, true
 		},
 	}
 	res := text.Render(st.Text, opt)

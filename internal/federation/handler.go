@@ -128,7 +128,7 @@ func (h *Handler) activity(next http.HandlerFunc) http.HandlerFunc {
 		if !wantsActivity(r.Header.Values("Accept")) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusNotAcceptable)
-			_, _ = w.Write([]byte("This address serves ActivityPub documents: ask for application/activity+json. There is no web page for it yet.\n"))
+			_, _ = w.Write([]byte("This address serves ActivityPub documents: ask for application/activity+json, or open it in a browser for its web page.\n"))
 			return
 		}
 		next(w, r)

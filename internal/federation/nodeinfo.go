@@ -98,7 +98,8 @@ func (h *Handler) serveNodeInfo(w http.ResponseWriter, r *http.Request, version 
 // nodeInfo builds the document. Registrations count as open when anyone
 // may sign up, with or without approval, as Mastodon reports them.
 func (h *Handler) nodeInfo(version string, u *core.NodeUsage) nodeInfo {
-	reg := h.set.Registration
+	set := h.svc.Settings() // live: an admin may change these at run time
+	reg := set.Registration
 	return nodeInfo{
 		Version:           version,
 		Software:          nodeInfoSoftware{Name: softwareName, Version: h.version},
@@ -110,9 +111,9 @@ func (h *Handler) nodeInfo(version string, u *core.NodeUsage) nodeInfo {
 			LocalPosts: u.LocalPosts,
 		},
 		Metadata: nodeInfoMetadata{
-			NodeName:        h.set.Title,
-			NodeDescription: h.set.Description,
-			Privacy:         core.PrivacyFacts(h.set).NodeInfo(),
+			NodeName:        set.Title,
+			NodeDescription: set.Description,
+			Privacy:         core.PrivacyFacts(set).NodeInfo(),
 		},
 	}
 }

@@ -83,6 +83,11 @@ func (s *Server) updateCredentials(w http.ResponseWriter, r *http.Request, a *co
 	u := core.ProfileUpdate{
 		DisplayName: optString(p, "display_name"), Note: optString(p, "note"),
 		Locked: optBool(p, "locked"), Bot: optBool(p, "bot"), Discoverable: optBool(p, "discoverable"),
+		NoIndex: optBool(p, "noindex"), // Roost's: Mastodon sets it on its settings page
+	}
+	if v := optBool(p, "indexable"); v != nil && u.NoIndex == nil {
+		no := !*v // Mastodon 4.2's indexable is the opposite of noindex
+		u.NoIndex = &no
 	}
 	if fs, ok := profileFields(p); ok {
 		u.Fields = &fs

@@ -127,10 +127,13 @@ func TestVerifyAndUpdateCredentials(t *testing.T) {
 		"display_name": "Alice <3", "note": "Birds & bees\nhttps://birds.example", "locked": true, "bot": "true",
 		"fields_attributes": map[string]any{"1": map[string]string{"name": "Pronouns", "value": "she/her"},
 			"0": map[string]string{"name": "Site", "value": "https://alice.example"}},
-		"source": map[string]any{"privacy": "unlisted", "sensitive": true, "language": "fr"},
+		"source": map[string]any{"privacy": "unlisted", "sensitive": true, "language": "fr"}, "noindex": true,
 	}
 	code, _, body = e.do(t, "PATCH", "/api/v1/accounts/update_credentials", tok, upd)
 	wantStatus(t, code, 200, body)
+	if !strings.Contains(string(body), `"noindex":true`) || !strings.Contains(string(body), `"indexable":false`) {
+		t.Errorf("noindex not saved: %s", body)
+	}
 	me = decode[accountJSON](t, body)
 	if me.DisplayName != "Alice <3" || !me.Locked || !me.Bot || me.Source.Privacy != "unlisted" || !me.Source.Sensitive ||
 		me.Source.Language == nil || *me.Source.Language != "fr" || me.Source.Note != "Birds & bees\nhttps://birds.example" {
@@ -145,9 +148,12 @@ func TestVerifyAndUpdateCredentials(t *testing.T) {
 
 	// Forms, as most apps send them.
 	form := url.Values{"display_name": {"Form Alice"}, "fields_attributes[0][name]": {"A"}, "fields_attributes[0][value]": {"1"},
-		"source[privacy]": {"private"}, "locked": {"false"}}
+		"source[privacy]": {"private"}, "locked": {"false"}, "indexable": {"true"}}
 	code, _, body = e.do(t, "PATCH", "/api/v1/accounts/update_credentials", tok, form)
 	wantStatus(t, code, 200, body)
+	if !strings.Contains(string(body), `"noindex":false`) {
+		t.Errorf("indexable=true did not clear noindex: %s", body)
+	}
 	me = decode[accountJSON](t, body)
 	if me.DisplayName != "Form Alice" || me.Locked || len(me.Fields) != 1 || me.Source.Privacy != "private" {
 		t.Errorf("form update: %s", body)

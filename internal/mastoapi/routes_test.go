@@ -135,6 +135,18 @@ var routeSpecs = map[string]routeSpec{
 	"POST /api/v1/admin/reports/{id}/resolve":          {auth: userAuth, scopes: "admin:write:reports"},
 	"POST /api/v1/admin/reports/{id}/reopen":           {auth: userAuth, scopes: "admin:write:reports"},
 	"GET /api/v1/admin/retention":                      {auth: userAuth, scopes: "admin:read"},
+	"GET /api/v1/admin/accounts":                       {auth: userAuth, scopes: "admin:read:accounts"},
+	"GET /api/v1/admin/accounts/{id}":                  {auth: userAuth, scopes: "admin:read:accounts"},
+	"POST /api/v1/admin/accounts/{id}/approve":         {auth: userAuth, scopes: "admin:write:accounts"},
+	"POST /api/v1/admin/accounts/{id}/reject":          {auth: userAuth, scopes: "admin:write:accounts"},
+	"POST /api/v1/admin/accounts/{id}/unsuspend":       {auth: userAuth, scopes: "admin:write:accounts"},
+	"POST /api/v1/admin/accounts/{id}/action":          {auth: userAuth, scopes: "admin:write:accounts", params: []string{"type", "report_id", "text"}},
+	"POST /api/v1/admin/domain_blocks/import":          {auth: userAuth, scopes: "admin:write:domain_blocks", params: []string{"data"}},
+	"GET /api/v1/roost/sessions":                       {auth: userAuth, scopes: "read"},
+	"GET /api/v1/roost/admin/settings":                 {auth: userAuth, scopes: "admin:read"},
+	"PATCH /api/v1/roost/admin/settings":               {auth: userAuth, scopes: "admin:write", params: []string{"instance.title"}},
+	"DELETE /api/v1/roost/admin/settings/{key}":        {auth: userAuth, scopes: "admin:write"},
+	"DELETE /api/v1/roost/sessions/{id}":               {auth: userAuth, scopes: "write"},
 	"GET /api/v1/statuses_cleanup":                     {auth: userAuth, scopes: "read:accounts"},
 	"PUT /api/v1/statuses_cleanup":                     {auth: userAuth, scopes: "write:accounts", params: []string{"enabled", "min_status_age_days", "keep_direct", "keep_pinned", "keep_polls", "keep_media", "keep_self_fav", "keep_self_bookmark", "min_favs", "min_reblogs"}},
 	"POST /api/v1/roost/exports":                       {auth: userAuth, scopes: "read"},
@@ -250,6 +262,10 @@ func (w *routeWorld) path(t *testing.T, pattern string) (method, path string) {
 		id = w.freshReport(t)
 	case strings.HasPrefix(path, "/api/v1/roost/exports/{id}"):
 		id = w.freshExport(t)
+	case strings.HasPrefix(path, "/api/v1/admin/accounts/{id}"):
+		id = w.freshPending(t, strings.HasSuffix(path, "/unsuspend"))
+	case strings.HasPrefix(path, "/api/v1/roost/sessions/{id}"):
+		id = w.freshSession(t)
 	case strings.HasPrefix(path, "/api/v1/notifications/{id}"):
 		st := w.aliceStatus(t)
 		if _, err := w.svc.Favourite(ctx, w.bob.ID, st.Status.ID); err != nil {
@@ -263,6 +279,7 @@ func (w *routeWorld) path(t *testing.T, pattern string) (method, path string) {
 	}
 	path = strings.Replace(path, "{id}", id, 1)
 	path = strings.Replace(path, "{hashtag}", "roost", 1)
+	path = strings.Replace(path, "{key}", "instance.title", 1)
 	if q := routeSpecs[pattern].query; q != "" {
 		path += "?" + strings.ReplaceAll(q, "{account}", model.FormatID(w.bob.ID))
 	}

@@ -10,5 +10,5 @@ import (
 // test when the schema is absent (and fails it with ROOST_REQUIRE_SPEC=1).
 func loadSchema(t testing.TB) responseChecker {
 	v := openapi.Load(t)
-	return withExports(withAccountDeletion(withRetention(withMoves(t, withAdminReports(t, withAdminDomainBlocks(t, v), v.Path()), v.Path()))))
+	return withAdminSettings(withSessionsAndImport(withExports(withAccountDeletion(withRetention(withMoves(t, withAdminReports(t, withAdminAccounts(t, withAdminDomainBlocks(t, v), v.Path()), v.Path()), v.Path()))))))
 }

@@ -33,6 +33,9 @@ type Purger interface {
 	// PurgeAutoDelete deletes at most limit posts the accounts' own
 	// auto-delete policies make due, and returns how many.
 	PurgeAutoDelete(ctx context.Context, limit int) (int, error)
+	// RetireKeys retires at most limit data keys whose data the policies
+	// made due and returns how many it destroyed.
+	RetireKeys(ctx context.Context, limit int) (int, error)
 }
 
 // PurgeArgs is one sweep of every category the purge handles. It carries
@@ -65,18 +68,22 @@ func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
 }
 
 // SweepOnce purges every swept category in order, then the accounts'
-// auto-delete policies, in batches of Batch, until a batch comes back
-// short or maxBatches ran, and records and logs each category's count
-// (never what was purged). It stops at the first error;
-// what it deleted until then stays deleted, and the next sweep goes on.
+// auto-delete policies, then retires the keys the purges made due, in
+// batches of Batch, until a batch comes back short or maxBatches ran, and
+// records and logs each category's count (never what was purged). It
+// stops at the first error; what it deleted until then stays deleted, and
+// the next sweep goes on.
 func SweepOnce(ctx context.Context, p Purger, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	for _, c := range append(Swept(), AutoDelete) {
+	for _, c := range append(Swept(), AutoDelete, Keys) {
 		batch := func(ctx context.Context) (int, error) { return p.PurgeBatch(ctx, c, Batch) }
-		if c == AutoDelete {
+		switch c {
+		case AutoDelete:
 			batch = func(ctx context.Context) (int, error) { return p.PurgeAutoDelete(ctx, Batch) }
+		case Keys:
+			batch = func(ctx context.Context) (int, error) { return p.RetireKeys(ctx, Batch) }
 		}
 		if err := sweepCategory(ctx, p, log, c, batch); err != nil {
 			return err

@@ -35,6 +35,12 @@ const (
 	// auto-delete policies, which the sweep runs last and records under
 	// this name.
 	AutoDelete Category = "auto_delete"
+	// Keys is not a category of data either: it is the retirement of the
+	// data keys whose data the purges made due (re-sealing what is kept,
+	// then destroying the key, so purged rows die in old backups too),
+	// which the sweep runs after every purge and records under this name,
+	// counting keys.
+	Keys Category = "keys"
 )
 
 // How says how a category is purged.

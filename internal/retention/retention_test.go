@@ -79,9 +79,13 @@ type fakePurger struct {
 	fail     Category
 	batches  map[Category]int
 	recorded map[Category]int
+	order    []Category // categories in the order they were first run
 }
 
 func (f *fakePurger) PurgeBatch(_ context.Context, c Category, limit int) (int, error) {
+	if f.batches[c] == 0 {
+		f.order = append(f.order, c)
+	}
 	f.batches[c]++
 	if c == f.fail {
 		return 0, errors.New("boom")
@@ -93,6 +97,10 @@ func (f *fakePurger) PurgeBatch(_ context.Context, c Category, limit int) (int, 
 
 func (f *fakePurger) PurgeAutoDelete(ctx context.Context, limit int) (int, error) {
 	return f.PurgeBatch(ctx, AutoDelete, limit)
+}
+
+func (f *fakePurger) RetireKeys(ctx context.Context, limit int) (int, error) {
+	return f.PurgeBatch(ctx, Keys, limit)
 }
 
 func (f *fakePurger) RecordPurge(_ context.Context, c Category, n int) error {
@@ -119,10 +127,14 @@ func TestSweepOnce(t *testing.T) {
 	if f.recorded[RemoteStatuses] != maxBatches*Batch || f.left[RemoteStatuses] != 3*Batch {
 		t.Errorf("remote statuses: %d purged, %d left", f.recorded[RemoteStatuses], f.left[RemoteStatuses])
 	}
-	for _, c := range append(Swept(), AutoDelete) {
+	for _, c := range append(Swept(), AutoDelete, Keys) {
 		if f.batches[c] == 0 {
 			t.Errorf("%s not swept", c)
 		}
+	}
+	// Keys retire last, after every purge that makes them due.
+	if n := len(f.order); n < 2 || f.order[n-2] != AutoDelete || f.order[n-1] != Keys {
+		t.Errorf("sweep order %v, want auto-delete then keys last", f.order)
 	}
 	if err := SweepOnce(context.Background(), f, nil); err != nil || f.left[RemoteStatuses] != 0 {
 		t.Errorf("second sweep: %v, %d left", err, f.left[RemoteStatuses])

@@ -80,6 +80,15 @@ type Retention interface {
 	// returns how many.
 	PurgeDeliveryRecords(ctx context.Context, before time.Time, limit int) (int, error)
 
+	// ResealKeys re-seals, under owner's current key of class (a
+	// vault.Class... other than the general one), every value of owner's
+	// rows in class's tables whose ciphertext names one of keyIDs, and
+	// returns how many values it re-sealed. It is what keeps the rows a
+	// purge spares readable once those keys are destroyed. A row written
+	// meanwhile keeps what was written (compare-and-swap); a value whose
+	// key is already gone is left alone.
+	ResealKeys(ctx context.Context, owner int64, class string, keyIDs []int64) (int, error)
+
 	// RecordRetentionRun adds one sweep of category at at that purged n
 	// rows to its progress.
 	RecordRetentionRun(ctx context.Context, category string, at time.Time, n int) error

@@ -41,6 +41,9 @@ type Store interface {
 	AccountDeletions
 	Retention
 	Exports
+	InstanceSettings
+	AdminAccounts
+	Sessions
 	// Close releases the database.
 	Close() error
 }

@@ -3,6 +3,8 @@ package vault
 import (
 	"bytes"
 	"context"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/roost-social/roost/internal/model"
@@ -96,4 +98,26 @@ func (s *MemKeyStore) RewrapAll(_ context.Context, fn func(*WrappedKey) ([]byte,
 	}
 	s.keys = next
 	return nil
+}
+
+func (s *MemKeyStore) ClassKeysBefore(_ context.Context, class, before string, limit int) ([]*WrappedKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prefix := class + "/"
+	var out []*WrappedKey
+	for _, k := range s.keys {
+		if strings.HasPrefix(k.Period, prefix) && k.Period < before {
+			out = append(out, clone(k))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Period != out[j].Period {
+			return out[i].Period < out[j].Period
+		}
+		return out[i].ID < out[j].ID
+	})
+	if limit >= 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }

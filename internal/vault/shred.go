@@ -79,14 +79,37 @@ const periodLayout = "2006-01"
 // period is the data-key period holding t: its UTC month.
 func period(t time.Time) string { return t.UTC().Format(periodLayout) }
 
-// monthStart parses a data-key period; system keys' purpose names are not
-// periods.
-func monthStart(p string) (time.Time, bool) {
-	if len(p) != len(periodLayout) {
-		return time.Time{}, false
+// classPeriod is the period of class's key holding t: the month alone for
+// the general class, "class/month" for the others.
+func classPeriod(class string, t time.Time) string {
+	if class == "" {
+		return period(t)
 	}
-	t, err := time.Parse(periodLayout, p)
-	return t, err == nil
+	return class + "/" + period(t)
+}
+
+// monthStart parses a data-key period, of any class; system keys' purpose
+// names are not periods.
+func monthStart(p string) (time.Time, bool) {
+	_, t, ok := parsePeriod(p)
+	return t, ok
+}
+
+// parsePeriod splits a data-key period into its class ("" for general
+// keys) and the start of its month.
+func parsePeriod(p string) (class string, start time.Time, ok bool) {
+	month := p
+	if i := len(p) - len(periodLayout) - 1; i > 0 && p[i] == '/' {
+		class, month = p[:i], p[i+1:]
+		if !validClass(class) {
+			return "", time.Time{}, false
+		}
+	}
+	if len(month) != len(periodLayout) {
+		return "", time.Time{}, false
+	}
+	t, err := time.Parse(periodLayout, month)
+	return class, t, err == nil
 }
 
 func isMonth(p string) bool {

@@ -10,8 +10,10 @@
 //     ROOST_MASTER_KEY or a key file, optionally sealed with an admin
 //     passphrase (argon2id + AES-GCM); see LoadMasterKey.
 //   - It wraps (AES-256-GCM, bound to key id, owner and period) one data key
-//     per owner per period, a UTC calendar month "2006-01". Wrapped keys live
-//     in a KeyStore, kept apart from the data so data backups never hold them.
+//     per owner per period, a UTC calendar month "2006-01", and per key class:
+//     a value sealed with a Place.Class (ClassPosts, ClassDirect ...) uses
+//     the period "class/2006-01". Wrapped keys live in a KeyStore, kept
+//     apart from the data so data backups never hold them.
 //   - Each data key seals that owner's values written in that month
 //     (AES-256-GCM, random 96-bit nonce, associated data = place + owner).
 //     A ciphertext is: version byte 1 | key id (8 bytes, big endian) | nonce |
@@ -36,7 +38,9 @@
 // # Shredding
 //
 // Shred deletes all of an owner's data keys; ShredBefore deletes the keys of
-// months that ended at or before a time (the retention purge). Ciphertexts under a
+// months that ended at or before a time, of every class; RetiringKeys and
+// ShredKeys retire one class's month keys once its data has aged out (the
+// retention sweep, which re-seals what it keeps first). Ciphertexts under a
 // deleted key, in the database and in every data backup, then open as
 // model.ErrShredded. A Seal after a shred creates a fresh key for the
 // current month: what is written after a shred is new data. Unwrapped keys
@@ -88,10 +92,17 @@ import (
 // Place is where a ciphertext lives. It is bound into the ciphertext as
 // associated data, so a ciphertext copied to another row, column or table
 // fails to open.
+//
+// Class picks the family of keys a value is sealed under (see ClassPosts
+// and the others): values of one class for one owner and month share a
+// key, so that the key can be destroyed when that class's data has aged
+// out. It is not bound into the ciphertext, and Open ignores it (the key
+// id is in the header).
 type Place struct {
 	Table  string
 	Column string
 	Row    int64
+	Class  string
 }
 
 func (p Place) aad(owner int64) []byte {
@@ -110,7 +121,7 @@ func (p Place) aad(owner int64) []byte {
 type WrappedKey struct {
 	ID        int64
 	Owner     int64
-	Period    string // "2006-01" (UTC month); a purpose name for the system owner's keys
+	Period    string // "2006-01" (UTC month), "class/2006-01" for a key class; a purpose name for the system owner's keys
 	MasterID  string // fingerprint of the wrapping master key
 	Wrapped   []byte
 	CreatedAt time.Time
@@ -130,6 +141,10 @@ type KeyStore interface {
 	KeyFor(ctx context.Context, owner int64, period string) (*WrappedKey, error)
 	// OwnerKeys returns every key of owner, none being no error.
 	OwnerKeys(ctx context.Context, owner int64) ([]*WrappedKey, error)
+	// ClassKeysBefore returns at most limit keys of every owner whose period
+	// is class+"/" followed by a month and is less than before (a period of
+	// the same class), ordered by period, then id.
+	ClassKeysBefore(ctx context.Context, class, before string, limit int) ([]*WrappedKey, error)
 	// DeleteKeys erases the keys with these ids; missing ids are ignored.
 	DeleteKeys(ctx context.Context, ids []int64) error
 	// RewrapAll replaces every key's Wrapped and MasterID with what fn
@@ -181,6 +196,7 @@ type cachedKey struct {
 // which spares formatting a period on every Seal.
 type ownerMonth struct {
 	owner int64
+	class string
 	month int
 }
 
@@ -226,7 +242,10 @@ func (v *Vault) Seal(ctx context.Context, owner int64, place Place, plaintext []
 	if len(plaintext) == 0 {
 		return nil, nil
 	}
-	id, aead, err := v.currentKey(ctx, owner)
+	if !validClass(place.Class) {
+		return nil, fmt.Errorf("vault: seal %s.%s: unknown key class %q", place.Table, place.Column, place.Class)
+	}
+	id, aead, err := v.currentKey(ctx, owner, place.Class)
 	if err != nil {
 		return nil, err
 	}
@@ -327,17 +346,17 @@ func (v *Vault) masters() []MasterKey {
 	return []MasterKey{v.mk}
 }
 
-func (v *Vault) currentKey(ctx context.Context, owner int64) (int64, cipher.AEAD, error) {
+func (v *Vault) currentKey(ctx context.Context, owner int64, class string) (int64, cipher.AEAD, error) {
 	now := v.now()
 	v.mu.RLock()
-	id, ok := v.byOwn[ownerMonth{owner, monthOf(now)}]
+	id, ok := v.byOwn[ownerMonth{owner, class, monthOf(now)}]
 	ck, hit := v.cache[id]
 	gen := v.shreds
 	v.mu.RUnlock()
 	if ok && hit && now.Before(ck.expires) {
 		return id, ck.aead, nil
 	}
-	per := period(now)
+	per := classPeriod(class, now)
 	k, err := v.ks.KeyFor(ctx, owner, per)
 	if errors.Is(err, model.ErrNotFound) {
 		k, err = v.newKey(ctx, owner, per)
@@ -453,8 +472,8 @@ func (v *Vault) remember(k *WrappedKey, gen uint64) (cipher.AEAD, error) {
 	}
 	v.sweep(now)
 	v.cache[k.ID] = cachedKey{aead: aead, owner: k.Owner, expires: now.Add(v.ttl)}
-	if start, ok := monthStart(k.Period); ok {
-		v.byOwn[ownerMonth{k.Owner, monthOf(start)}] = k.ID
+	if class, start, ok := parsePeriod(k.Period); ok {
+		v.byOwn[ownerMonth{k.Owner, class, monthOf(start)}] = k.ID
 	}
 	return aead, nil
 }

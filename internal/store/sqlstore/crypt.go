@@ -19,6 +19,7 @@ type cipherRow struct {
 	owner int64
 	table string
 	row   int64
+	class string // the vault key class sealing uses (see in)
 	err   error
 }
 
@@ -26,8 +27,29 @@ func (s *Store) cipher(ctx context.Context, owner int64, table string, row int64
 	return &cipherRow{ctx: ctx, v: s.v, owner: owner, table: table, row: row}
 }
 
+// in makes the row seal under the owner's keys of class (vault.ClassPosts
+// and the others), which retire with that class's retention; opening does
+// not depend on it.
+func (c *cipherRow) in(class string) *cipherRow {
+	c.class = class
+	return c
+}
+
 func (c *cipherRow) place(col string) vault.Place {
-	return vault.Place{Table: c.table, Column: col, Row: c.row}
+	return vault.Place{Table: c.table, Column: col, Row: c.row, Class: c.class}
+}
+
+// statusClass is the key class of a status and its edits: direct messages
+// apart, then local posts and the cache of other servers' posts, which
+// retire on different schedules.
+func statusClass(local bool, v model.Visibility) string {
+	switch {
+	case v == model.VisibilityDirect:
+		return vault.ClassDirect
+	case local:
+		return vault.ClassPosts
+	}
+	return vault.ClassCache
 }
 
 func (c *cipherRow) seal(col string, b []byte) []byte {

@@ -18,10 +18,22 @@ func statusAuthor(ctx context.Context, c conn, id int64) (int64, error) {
 	return author, err
 }
 
+// statusOwnerClass returns the author of status id and the key class of
+// its ciphertexts, which its stored locality and visibility decide (an
+// edit changes neither).
+func statusOwnerClass(ctx context.Context, c conn, id int64) (int64, string, error) {
+	var author int64
+	var local bool
+	var vis model.Visibility
+	err := c.row(ctx, `SELECT account_id, local, visibility FROM statuses WHERE id = $1`, id).Scan(&author, &local, &vis)
+	return author, statusClass(local, vis), err
+}
+
 // EditStatus saves prev as history and rewrites st. Both are sealed under
-// the stored author's key, whatever AccountID the caller set.
+// the stored author's key of the stored status's class, whatever
+// AccountID, Local or Visibility the caller set.
 func (s *Store) EditStatus(ctx context.Context, st *model.Status, prev *model.StatusEdit) error {
-	author, err := statusAuthor(ctx, s.conn(), st.ID)
+	author, class, err := statusOwnerClass(ctx, s.conn(), st.ID)
 	if err != nil {
 		return s.fail(opID("edit status", st.ID), err)
 	}
@@ -29,12 +41,12 @@ func (s *Store) EditStatus(ctx context.Context, st *model.Status, prev *model.St
 	prev.CreatedAt = s.orNow(prev.CreatedAt)
 	prev.ID = newID(prev.ID, prev.CreatedAt)
 	st.Tags = normalizeTags(st.Tags)
-	sealed, err := s.sealStatus(ctx, st)
+	sealed, err := s.sealStatus(ctx, st, class)
 	if err != nil {
 		return s.fail(opID("edit status", st.ID), err)
 	}
 	err = s.tx(ctx, func(c conn) error {
-		if err := s.insertEdit(ctx, c, prev); err != nil {
+		if err := s.insertEdit(ctx, c, prev, class); err != nil {
 			return err
 		}
 		return s.rewriteStatus(ctx, c, st, sealed)
@@ -42,8 +54,8 @@ func (s *Store) EditStatus(ctx context.Context, st *model.Status, prev *model.St
 	return s.fail(opID("edit status", st.ID), err)
 }
 
-func (s *Store) insertEdit(ctx context.Context, c conn, e *model.StatusEdit) error {
-	x := s.cipher(ctx, e.AccountID, "status_edits", e.ID)
+func (s *Store) insertEdit(ctx context.Context, c conn, e *model.StatusEdit, class string) error {
+	x := s.cipher(ctx, e.AccountID, "status_edits", e.ID).in(class)
 	text, content, spoiler := x.sealString("text", e.Text), x.sealString("content", e.Content), x.sealString("spoiler_text", e.SpoilerText)
 	if x.err != nil {
 		return x.err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
+	"github.com/roost-social/roost/internal/vault"
 )
 
 // Exports. The archive column is sealed under the owning account's key,
@@ -81,7 +82,7 @@ func (s *Store) FinishExport(ctx context.Context, id int64, archive []byte, at t
 		if err := c.row(ctx, `SELECT account_id FROM exports WHERE id = $1 AND state IN ('pending', 'running')`, id).Scan(&owner); err != nil {
 			return err
 		}
-		ci := s.cipher(ctx, owner, "exports", id)
+		ci := s.cipher(ctx, owner, "exports", id).in(vault.ClassExports)
 		sealed := ci.seal("archive", archive)
 		if ci.err != nil {
 			return ci.err

@@ -128,3 +128,15 @@ func (k *KeyStore) RewrapAll(ctx context.Context, fn func(*vault.WrappedKey) ([]
 	})
 	return k.fail("rewrap", err)
 }
+
+// ClassKeysBefore matches the class by prefix and compares only periods of
+// that class, which all have the same shape ("class/2006-01"), so the
+// comparison means the same under any collation.
+func (k *KeyStore) ClassKeysBefore(ctx context.Context, class, before string, limit int) ([]*vault.WrappedKey, error) {
+	prefix := class + "/"
+	rows, err := k.conn().query(ctx, `SELECT `+keyCols+` FROM `+k.table+`
+		WHERE substr(period, 1, $1) = $2 AND period < $3 ORDER BY period, id LIMIT $4`,
+		len(prefix), prefix, before, limit)
+	out, err := collect(rows, err, scanKey)
+	return out, k.fail("class keys "+class, err)
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/roost-social/roost/internal/model"
 	"github.com/roost-social/roost/internal/store"
+	"github.com/roost-social/roost/internal/vault"
 )
 
 // Reports. The comment is sealed under the reporter's key (see
@@ -76,7 +77,7 @@ func (s *Store) insertReport(ctx context.Context, c conn, r *store.Report, now t
 	if r.UpdatedAt.IsZero() {
 		r.UpdatedAt = r.CreatedAt
 	}
-	ci := s.cipher(ctx, r.AccountID, "reports", r.ID)
+	ci := s.cipher(ctx, r.AccountID, "reports", r.ID).in(vault.ClassReports)
 	comment := ci.sealString("comment", r.Comment)
 	if ci.err != nil {
 		return ci.err

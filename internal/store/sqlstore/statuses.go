@@ -58,8 +58,9 @@ func (s *Store) statusList(ctx context.Context, q string, a args, rev bool) ([]*
 // sealedStatus is a status's personal fields as ciphertexts.
 type sealedStatus struct{ text, content, spoiler, entities []byte }
 
-func (s *Store) sealStatus(ctx context.Context, st *model.Status) (sealedStatus, error) {
-	c := s.cipher(ctx, st.AccountID, "statuses", st.ID)
+// sealStatus seals st's fields under its author's keys of class.
+func (s *Store) sealStatus(ctx context.Context, st *model.Status, class string) (sealedStatus, error) {
+	c := s.cipher(ctx, st.AccountID, "statuses", st.ID).in(class)
 	return sealedStatus{
 		text:     c.sealString("text", st.Text),
 		content:  c.sealString("content", st.Content),
@@ -89,7 +90,7 @@ func (s *Store) prepareStatus(st *model.Status) {
 // CreateStatus inserts st with its mentions and tags and counts it.
 func (s *Store) CreateStatus(ctx context.Context, st *model.Status) error {
 	s.prepareStatus(st)
-	sealed, err := s.sealStatus(ctx, st)
+	sealed, err := s.sealStatus(ctx, st, statusClass(st.Local, st.Visibility))
 	if err == nil {
 		err = s.tx(ctx, func(c conn) error { return s.insertStatus(ctx, c, st, sealed) })
 	}
@@ -103,7 +104,7 @@ func (s *Store) CreateStatuses(ctx context.Context, list []*model.Status) error 
 	for i, st := range list {
 		s.prepareStatus(st)
 		var err error
-		if sealed[i], err = s.sealStatus(ctx, st); err != nil {
+		if sealed[i], err = s.sealStatus(ctx, st, statusClass(st.Local, st.Visibility)); err != nil {
 			return s.fail("create statuses", err)
 		}
 	}

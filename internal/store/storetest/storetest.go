@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"RemoteActors", testRemoteActors},
 		{"StaleRemoteActors", testStaleRemoteActors},
 		{"Holds", testHolds},
+		{"InstanceOverrides", testInstanceOverrides},
 		{"ExpiredRemoteStatuses", testExpiredRemoteStatuses},
 		{"ExpiredDirectStatuses", testExpiredDirectStatuses},
 		{"ExpiredRemoteAccounts", testExpiredRemoteAccounts},
@@ -114,10 +115,12 @@ func Run(t *testing.T, open Opener) {
 		{"Inbound", testInbound}, {"DeleteRemoteAccountData", testDeleteRemoteAccountData},
 		{"AccountDeletion", testAccountDeletion},
 		{"Exports", testExports},
+		{"ResealKeys", testResealKeys},
 		{"Delivery", testDelivery},
 		{"Reports", testReports},
 		{"ActivityRows", testActivityRows},
 		{"Aliases", testAliases}, {"Moves", testMoves}, {"RemoteActorMoves", testRemoteActorMoves},
+		{"AdminAccounts", testAdminAccounts}, {"AccountTokens", testAccountTokens},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

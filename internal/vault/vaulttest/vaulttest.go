@@ -33,6 +33,7 @@ func RunKeyStore(t *testing.T, newStore func(t *testing.T) vault.KeyStore) {
 		{"NotFound", testNotFound},
 		{"OwnerKeys", testOwnerKeys},
 		{"DeleteKeys", testDeleteKeys},
+		{"ClassKeysBefore", testClassKeysBefore},
 		{"Copies", testCopies},
 		{"LargeKey", testLargeKey},
 		{"RewrapAll", testRewrapAll},
@@ -221,6 +222,40 @@ func testDeleteKeys(t *testing.T, ks vault.KeyStore) {
 	same(t, got, b)
 	// A deleted (owner, period) can be keyed again: Seal after Shred.
 	put(t, ks, key(5, "2025-01"))
+}
+
+func testClassKeysBefore(t *testing.T, ks vault.KeyStore) {
+	b1 := put(t, ks, key(5, "direct/2025-01"))
+	a1 := put(t, ks, key(6, "direct/2025-01"))
+	c2 := put(t, ks, key(5, "direct/2025-02"))
+	put(t, ks, key(5, "direct/2025-03")) // not before the cut
+	put(t, ks, key(5, "2025-01"))        // general class
+	put(t, ks, key(5, "posts/2025-01"))  // another class
+	put(t, ks, key(5, "directs/2025-01"))
+	put(t, ks, key(5, "actor-rsa"))
+	got, err := ks.ClassKeysBefore(ctx, "direct", "direct/2025-03", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ordered by period, then id.
+	first := []*vault.WrappedKey{b1, a1}
+	if a1.ID < b1.ID {
+		first = []*vault.WrappedKey{a1, b1}
+	}
+	want := append(first, c2)
+	if len(got) != len(want) {
+		t.Fatalf("ClassKeysBefore = %d keys, want %d", len(got), len(want))
+	}
+	for i := range want {
+		same(t, got[i], want[i])
+	}
+	got, err = ks.ClassKeysBefore(ctx, "direct", "direct/2025-03", 2)
+	if err != nil || len(got) != 2 || got[0].ID != first[0].ID || got[1].ID != first[1].ID {
+		t.Fatalf("ClassKeysBefore(limit 2) = %d keys, %v; want the first two", len(got), err)
+	}
+	if none, err := ks.ClassKeysBefore(ctx, "reports", "reports/2030-01", 10); err != nil || len(none) != 0 {
+		t.Fatalf("ClassKeysBefore(no such class) = %d keys, %v; want none", len(none), err)
+	}
 }
 
 func testCopies(t *testing.T, ks vault.KeyStore) {
