@@ -108,7 +108,7 @@ func (s *Service) retireClass(ctx context.Context, class string, before, now tim
 }
 
 // retireAutoDeleteKeys retires, for every account whose auto-delete is on
-// (and not held), its posts' keys at its threshold, and its direct
+// (and not held: the store's listing leaves held accounts out), its posts' keys at its threshold, and its direct
 // messages' keys too unless its policy keeps direct messages.
 func (s *Service) retireAutoDeleteKeys(ctx context.Context, now time.Time, limit int) (int, error) {
 	done := 0

@@ -277,3 +277,32 @@ func TestRetireKeysPastHeld(t *testing.T) {
 		t.Errorf("RetireKeys with only held keys left = %d, %v", n, err)
 	}
 }
+
+// TestRetireKeysHeldAutoDelete: an account under a legal hold keeps the
+// keys of its own posts, whatever its auto-delete policy says.
+func TestRetireKeysHeldAutoDelete(t *testing.T) {
+	e := newKeysEnv(t)
+	alice := e.local
+	if _, err := e.s.SetAutoDelete(e.ctx, &Auth{Account: alice}, store.AutoDeletePolicy{Enabled: true, MinAgeDays: 7}); err != nil {
+		t.Fatal(err)
+	}
+	post := e.status(t, alice, model.VisibilityPublic, 0)
+	if err := e.s.PutHold(e.ctx, alice.ID, e.clock.Now().Add(400*retention.Day)); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(60 * retention.Day)
+	e.sweep(t)
+	if !e.periods(t, alice.ID)["posts/2026-01"] {
+		t.Error("the held account's posts key was retired by its auto-delete")
+	}
+	if got := e.text(t, post.ID); got != "t" {
+		t.Errorf("the held account's post reads %q", got)
+	}
+	if err := e.s.ReleaseHold(e.ctx, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.sweep(t)
+	if e.periods(t, alice.ID)["posts/2026-01"] {
+		t.Error("the posts key outlived the hold")
+	}
+}

@@ -2,9 +2,6 @@ package webpages
 
 import (
 	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -29,7 +26,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 	root := e.post(t, alice, "hello from alice", model.VisibilityPublic, 0)
 	e.post(t, bob, "@alice hello back", model.VisibilityPublic, root.ID)
 	e.post(t, alice, "secret for followers", model.VisibilityPrivate, 0)
-	srv := localServer(t, e.srv.Config.Handler)
+	srv := browser.LocalServer(t, e.srv.Config.Handler)
 
 	ctx := browser.New(t)
 	var mu sync.Mutex
@@ -107,20 +104,4 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 			t.Errorf("request outside the server: %s", u)
 		}
 	}
-}
-
-// localServer serves h on 127.0.0.1 only, with the placeholder avatar the
-// app serves beside the pages.
-func localServer(t *testing.T, h http.Handler) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
 }

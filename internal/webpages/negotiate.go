@@ -1,60 +1,20 @@
 package webpages
 
 import (
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
+	"github.com/roost-social/roost/internal/federation/ap"
 	"github.com/roost-social/roost/internal/text"
 )
 
-// maxAcceptRanges bounds how many media ranges of an Accept header are
-// read.
-const maxAcceptRanges = 32
-
-// activityTypes are the media types an ActivityPub client asks for; the
-// same set the federation adapter serves documents for.
-var activityTypes = map[string]bool{
-	"application/activity+json": true,
-	"application/ld+json":       true,
-	"application/json":          true,
-}
-
 // htmlTypes are the media types of a page.
-var htmlTypes = map[string]bool{
-	"text/html":             true,
-	"application/xhtml+xml": true,
-}
-
-// accepts reports whether the Accept header values name one of types with
-// a q above zero. Wildcards do not count.
-func accepts(values []string, types map[string]bool) bool {
-	n := 0
-	for _, v := range values {
-		for part := range strings.SplitSeq(v, ",") {
-			if n++; n > maxAcceptRanges {
-				return false
-			}
-			typ, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-			if err != nil || !types[typ] {
-				continue
-			}
-			if q, ok := params["q"]; ok {
-				if f, err := strconv.ParseFloat(q, 64); err != nil || f <= 0 {
-					continue
-				}
-			}
-			return true
-		}
-	}
-	return false
-}
+var htmlTypes = []string{"text/html", "application/xhtml+xml"}
 
 // wantsActivity reports whether r asks for an ActivityStreams document,
 // as the federation adapter decides it.
 func wantsActivity(r *http.Request) bool {
-	return accepts(r.Header.Values("Accept"), activityTypes)
+	return ap.WantsActivity(r.Header.Values("Accept"))
 }
 
 // wantsPage reports whether r is a browser's: it names HTML and no
@@ -62,7 +22,7 @@ func wantsActivity(r *http.Request) bool {
 // federation adapter's 406.
 func wantsPage(r *http.Request) bool {
 	h := r.Header.Values("Accept")
-	return accepts(h, htmlTypes) && !accepts(h, activityTypes)
+	return ap.Accepts(h, htmlTypes...) && !ap.WantsActivity(h)
 }
 
 // redirect works out where a request for an address of the other kind

@@ -43,12 +43,18 @@ const nav: [string, string][] = [
 
 function Nav({ path }: { path: string }) {
   const { me } = useApp();
+  // On a phone the links fold behind a Menu button; it closes on every move.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   const here = (href: string) => (path.replace(/\/+$/, '') === href || (href !== '/web' && path.startsWith(href + '/')) ? 'page' : undefined);
   const items = me ? [...nav, ['/web/@' + me.acct, 'Profile'] as [string, string]] : nav;
   if (isStaff(me)) items.push(['/web/admin', 'Admin']);
   return (
     <nav class="nav" aria-label="Main">
-      <ul>
+      <button type="button" class="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen(!open)}>
+        Menu
+      </button>
+      <ul id="main-nav" class={open ? 'open' : undefined}>
         {items.map(([href, label]) => (
           <li key={href}>
             <Link href={href} aria-current={here(href)}>

@@ -13,6 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,4 +167,21 @@ func artifactsDir() (string, error) {
 		return "", fmt.Errorf("artifacts directory: %w", err)
 	}
 	return dir, nil
+}
+
+// LocalServer serves h on 127.0.0.1 only (httptest may pick another
+// loopback address), so a page's own origin is the one the browser test
+// checks requests against. The server is closed at t's cleanup.
+func LocalServer(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -3,9 +3,7 @@ package browser
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,23 +20,8 @@ const page = `<!doctype html>
 <p id="out">nobody yet</p>
 </body></html>`
 
-// localServer serves h on 127.0.0.1 only.
-func localServer(t *testing.T, h http.Handler) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 func TestFillAndClick(t *testing.T) {
-	srv := localServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := LocalServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, page)
 	}))
@@ -75,7 +58,7 @@ func TestFillAndClick(t *testing.T) {
 
 func TestScreenshot(t *testing.T) {
 	t.Setenv("ROOST_ARTIFACTS", t.TempDir())
-	srv := localServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := LocalServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, page)
 	}))
 	ctx := New(t)
