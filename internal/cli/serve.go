@@ -49,6 +49,7 @@ func serveCmd(*flag.FlagSet) runFunc {
 func (r *runner) printWelcome(ctx context.Context, cfg *config.Config, a *app.App) error {
 	w := r.io.Stdout
 	fmt.Fprintf(w, "Roost is running at %s\n", cfg.BaseURL())
+	fmt.Fprintf(w, "Open %s/web/ in a browser to use it, or add the server %s in a Mastodon app.\n", cfg.BaseURL(), cfg.Domain)
 	if cfg.BehindHTTPSProxy {
 		fmt.Fprintf(w, "It listens on %s; your HTTPS proxy must forward %s to it.\n", cfg.Listen, cfg.Domain)
 	}
@@ -59,7 +60,7 @@ func (r *runner) printWelcome(ctx context.Context, cfg *config.Config, a *app.Ap
 	if len(users) == 0 {
 		fmt.Fprintf(w, "\nThere are no accounts yet. In another terminal, create the first admin with:\n\n  %s\n\n",
 			r.createAdminCommand())
-		fmt.Fprintf(w, "then add the server %s in a Mastodon app and sign in as admin with the password it prints.\n", cfg.Domain)
+		fmt.Fprintf(w, "then sign in as admin, at %s/web/ or from a Mastodon app, with the password it prints.\n", cfg.BaseURL())
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/roost-social/roost/internal/model"
 )
@@ -93,13 +92,10 @@ func (s *Service) MigrateFollowersBatch(ctx context.Context, originID, targetID,
 	if err != nil || origin == nil {
 		return MoveBatch{}, err
 	}
-	ids, err := s.store.FollowerIDs(ctx, originID)
+	ids, err := s.store.FollowerIDsAfter(ctx, originID, after, n+1)
 	if err != nil {
 		return MoveBatch{}, fmt.Errorf("core: move followers of %d: %w", originID, err)
 	}
-	slices.Sort(ids)
-	i, _ := slices.BinarySearch(ids, after+1)
-	ids = ids[i:]
 	var b MoveBatch
 	if len(ids) > n {
 		ids, b.Next = ids[:n], ids[n-1]

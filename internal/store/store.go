@@ -213,6 +213,10 @@ type Social interface {
 	FollowRequests(ctx context.Context, targetID int64, p Page) ([]Keyed[*model.Account], error)
 	// FollowerIDs returns the accounts that follow targetID (accepted only).
 	FollowerIDs(ctx context.Context, targetID int64) ([]int64, error)
+	// FollowerIDsAfter returns at most limit accounts that follow targetID
+	// (accepted only) with an id above after, in id order: a walk over a
+	// large following, a batch at a time.
+	FollowerIDsAfter(ctx context.Context, targetID, after int64, limit int) ([]int64, error)
 	// NotifyingFollowerIDs returns the accounts that follow targetID
 	// (accepted only) with Notify set, who are told of its new statuses.
 	NotifyingFollowerIDs(ctx context.Context, targetID int64) ([]int64, error)

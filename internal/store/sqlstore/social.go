@@ -171,6 +171,16 @@ func (s *Store) FollowerIDs(ctx context.Context, targetID int64) ([]int64, error
 	return ids, s.fail("follower ids", err)
 }
 
+// FollowerIDsAfter reads the follows_target_account index.
+func (s *Store) FollowerIDsAfter(ctx context.Context, targetID, after int64, limit int) ([]int64, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	ids, err := scanIDs(s.conn().query(ctx, `SELECT account_id FROM follows
+		WHERE target_id = $1 AND pending = FALSE AND account_id > $2 ORDER BY account_id LIMIT $3`, targetID, after, limit))
+	return ids, s.fail("follower ids after", err)
+}
+
 // NotifyingFollowerIDs reads the follows_notify index, which holds only
 // accepted follows with notify on, so that it costs what it returns however
 // many followers the target has.

@@ -50,9 +50,26 @@ func testFollows(t *testing.T, f *fx) {
 	if want := []int64{a.ID, c.ID}; !slices.Equal(ids, want) {
 		t.Errorf("FollowerIDs = %v, want %v", ids, want)
 	}
+	// A walk a batch at a time, in id order, from where the last one ended.
+	all := []int64{a.ID, c.ID}
+	slices.Sort(all)
+	for _, w := range []struct {
+		after int64
+		limit int
+		want  []int64
+	}{{0, 1, all[:1]}, {all[0], 1, all[1:]}, {0, 5, all}, {all[1], 5, nil}, {0, 0, nil}} {
+		got, err := f.s.FollowerIDsAfter(f.ctx, b.ID, w.after, w.limit)
+		f.must(err)
+		if !slices.Equal(got, w.want) {
+			t.Errorf("FollowerIDsAfter(after %d, limit %d) = %v, want %v", w.after, w.limit, got, w.want)
+		}
+	}
 	f.request(c, a)
 	if ids, _ := f.s.FollowerIDs(f.ctx, a.ID); len(ids) != 0 {
 		t.Errorf("FollowerIDs counts a request: %v", ids)
+	}
+	if ids, _ := f.s.FollowerIDsAfter(f.ctx, a.ID, 0, 10); len(ids) != 0 {
+		t.Errorf("FollowerIDsAfter counts a request: %v", ids)
 	}
 
 	for i, want := range []bool{true, false} {
