@@ -109,7 +109,7 @@ var inventoryTable = []inventoryEntry{
 	{"settings", "Preferences, timeline markers, your auto-delete policy and account aliases.", false,
 		"stored in clear: choices and ids, no text", []string{ReaderYou, ReaderAdmins}, "", "", 0},
 	{"exports", "Archives you asked to download.", true, sealedOwn, []string{ReaderYou, ReaderAdmins}, "", "when you asked for them", ExportLifetime},
-	{"keys", "Your encryption keys (one per month) and your ActivityPub signing keys.", true,
+	{"keys", "Your encryption keys (one per kind of data and month) and your ActivityPub signing keys.", true,
 		"wrapped under the server's master key, in a key store kept apart from the data and its backups",
 		[]string{"the server itself"}, "", "", 0},
 	{"media", "Uploaded media, avatars and headers.", false, "none: Roost stores no media yet",

@@ -144,10 +144,12 @@ func Derive(in Input) Facts {
 		HostingProvider: in.HostingProvider,
 		LegalPolicyURL:  in.LegalPolicyURL,
 		EncryptionAtRest: EncryptionAtRest{
-			Enabled: true, Keys: "per account and month", Cipher: "AES-256-GCM",
+			Enabled: true, Keys: "per account, kind of data and month", Cipher: "AES-256-GCM",
 			Summary: "Everything an account writes, or that is about it, is encrypted under a key of that account's own, " +
-				"one per month; those keys are stored apart from the data, wrapped under the server's master key. " +
-				"Deleting an account destroys its keys, so copies of its data in old backups can no longer be read.",
+				"one per kind of data (posts, direct messages, cached posts, reports, exports) and month; those keys are " +
+				"stored apart from the data, wrapped under the server's master key. Deleting an account destroys its keys, " +
+				"and once a month's data has passed its retention limit the month's key is destroyed too, so copies in old " +
+				"backups can no longer be read.",
 		},
 	}
 	if in.E2EEDirectMessages {
