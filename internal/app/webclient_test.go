@@ -66,10 +66,14 @@ func webJourney(t *testing.T, db database) {
 	const reply = "Welcome, alice! A reply from bob"
 	followAndReply(bob, "alice", hello, reply)
 
-	// 6: alice sees both notifications.
+	// 6: alice's menu counts the two unread notifications; she sees them,
+	// and the count goes.
+	alice.open("/web")
+	alice.waitFor("the unread count", `document.querySelector('nav a[href="/web/notifications"] .badge')?.innerText.trim().startsWith('2')`)
 	alice.open("/web/notifications")
 	alice.waitFor("bob's follow", `document.querySelector('article.notification-follow')?.innerText.includes('@bob')`)
 	alice.waitFor("bob's reply", `document.querySelector('article.notification-mention')?.innerText.includes('A reply from bob')`)
+	alice.waitFor("the unread count to go", `!document.querySelector('nav a[href="/web/notifications"] .badge')`)
 
 	// 7, 8, 9: auto-delete, export, deletion.
 	token := alice.token()

@@ -6,6 +6,7 @@ import { Link, match, navigate, useLocation } from './router';
 import type { Route } from './route';
 import { isStaff, loadMe, useApp } from './state';
 import { ErrorBox, Loading, PageTitle } from './ui/common';
+import { unreadLabel, useUnread } from './ui/unread';
 import { Callback, SignIn, SignUp } from './views/auth';
 import { Timeline } from './views/timelines';
 import { readingRoutes } from './views/reading';
@@ -47,6 +48,7 @@ function Nav({ path }: { path: string }) {
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [path]);
   const here = (href: string) => (path.replace(/\/+$/, '') === href || (href !== '/web' && path.startsWith(href + '/')) ? 'page' : undefined);
+  const unread = useUnread(path);
   const items = me ? [...nav, ['/web/@' + me.acct, 'Profile'] as [string, string]] : nav;
   if (isStaff(me)) items.push(['/web/admin', 'Admin']);
   return (
@@ -59,6 +61,13 @@ function Nav({ path }: { path: string }) {
           <li key={href}>
             <Link href={href} aria-current={here(href)}>
               {label}
+              {href === '/web/notifications' && unread > 0 && (
+                <span class="badge">
+                  {' '}
+                  {unreadLabel(unread)}
+                  <span class="visually-hidden"> unread</span>
+                </span>
+              )}
             </Link>
           </li>
         ))}

@@ -9,6 +9,7 @@ import type { Account, Notification } from '../../types';
 import { AccountCard } from '../../ui/account';
 import { AccountName, Ago, ErrorBox, PageTitle, displayName } from '../../ui/common';
 import { PagedList } from '../../ui/list';
+import { NOTIFICATIONS_READ } from '../../ui/unread';
 import { Status } from '../../ui/status';
 
 /** Compares two snowflake-style ids (decimal strings of any length). */
@@ -59,7 +60,9 @@ export function Notifications() {
       const pg = await page<Notification>('/api/v1/notifications', { ...q, limit: 30 }, signal);
       if (first && pg.items.length) {
         setMarkError(null);
-        post('/api/v1/markers', { notifications: { last_read_id: pg.items[0].id } }).catch(setMarkError);
+        post('/api/v1/markers', { notifications: { last_read_id: pg.items[0].id } })
+          .then(() => dispatchEvent(new Event(NOTIFICATIONS_READ)))
+          .catch(setMarkError);
       }
       return pg;
     },
