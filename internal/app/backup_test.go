@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/roost-social/roost/internal/app"
 	"github.com/roost-social/roost/internal/config"
@@ -96,10 +97,32 @@ func TestBackupCannotReviveDeletedAccount(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open the restored data: %v", err)
 		}
-		defer restored.Close()
 		bob.checkShredded(ctx, restored)
 		users["alice"].checkReadable(ctx, restored)
 		users["carol"].checkReadable(ctx, restored)
+		restored.Close()
+
+		// The deletion is then finished: bob's unreadable rows go, his name
+		// is reserved again, and the others stay as they were.
+		if out := s.roost(t, "", "admin", "forget-unreadable"); !strings.Contains(out, "bob:") || strings.Contains(out, "alice") || strings.Contains(out, "carol") {
+			t.Errorf("forget-unreadable said:\n%s", out)
+		}
+		restored, err = app.Open(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatalf("open the restored data: %v", err)
+		}
+		defer restored.Close()
+		if _, err := restored.Store().Account(ctx, bob.acct.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("bob's account after forget-unreadable: %v, want ErrNotFound", err)
+		}
+		if d, err := restored.Store().DeletedUsername(ctx, "bob"); err != nil || !d.ReservedUntil.After(time.Now()) {
+			t.Errorf("bob's name after forget-unreadable: %v %+v, want reserved", err, d)
+		}
+		users["alice"].checkReadable(ctx, restored)
+		users["carol"].checkReadable(ctx, restored)
+		if out := s.roost(t, "", "admin", "forget-unreadable"); !strings.Contains(out, "nothing to do") {
+			t.Errorf("forget-unreadable again said:\n%s", out)
+		}
 
 		// The restored files too hold the canaries only as ciphertext.
 		again := filepath.Join(t.TempDir(), "after-restore")

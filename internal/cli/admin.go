@@ -23,6 +23,7 @@ func adminCommands() []*command {
 		{name: "settings", args: "[KEY=VALUE ...]", nargs: -1, summary: "show the settings an admin may change at run time, or change them (KEY=null: back to the configuration)", setup: settingsCmd},
 		{name: "approve", args: "USER", nargs: 1, summary: "approve a user who signed up while sign-ups need approval", setup: approveCmd},
 		{name: "suspend", args: "USER", nargs: 1, summary: "suspend an account and sign it out everywhere", setup: suspendCmd},
+		{name: "forget-unreadable", summary: "after a restore, remove the accounts deleted since the backup (their keys are gone) and reserve their names", setup: forgetUnreadableCmd},
 		{name: "delete-user", summary: "delete a local account for good: shred its keys, remove its data, tell other servers", setup: deleteUserCmd},
 		{name: "domain-block", summary: "block domains: add, remove, list, import, export", sub: domainBlockCommands()},
 	}, holdCommands()...)

@@ -77,6 +77,7 @@ func restoreCmd(set *flag.FlagSet) runFunc {
 		w := r.io.Stdout
 		fmt.Fprintf(w, "Restored the data from %s beside the current key store (%s).\n", *from, keyStoreName(cfg))
 		fmt.Fprintln(w, "Accounts deleted since the backup was taken cannot be decrypted: their keys are gone.")
+		fmt.Fprintf(w, "Remove their rows and reserve their names again with %s admin forget-unreadable.\n", r.program())
 		fmt.Fprintf(w, "Start the server with %s serve; it upgrades the restored schema if needed.\n", r.program())
 		return nil
 	}

@@ -26,3 +26,24 @@ func deleteUserCmd(fs *flag.FlagSet) runFunc {
 		})
 	}
 }
+
+// forgetUnreadableCmd finishes, after `roost restore`, the deletions made
+// since the backup was taken (core.ForgetUnreadableAccounts).
+func forgetUnreadableCmd(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, r *runner, _ []string) error {
+		return r.withService(ctx, func(svc *core.Service) error {
+			gone, err := svc.ForgetUnreadableAccounts(ctx)
+			for _, name := range gone {
+				fmt.Fprintf(r.io.Stdout, "%s: its keys are gone (deleted after the backup was taken); its rows are removed and the name reserved for %d days.\n",
+					name, svc.UsernameReserveDays())
+			}
+			if err != nil {
+				return describe("forget unreadable accounts", err)
+			}
+			if len(gone) == 0 {
+				fmt.Fprintln(r.io.Stdout, "Every local account is readable: nothing to do.")
+			}
+			return nil
+		})
+	}
+}

@@ -256,3 +256,75 @@ func (s *Service) usernameReserved(ctx context.Context, name string) error {
 	}
 	return err
 }
+
+// ForgetUnreadableAccounts finishes, after a data backup was restored, the
+// deletions that happened since it was taken: the backup brings back the
+// rows of accounts deleted later, but not their keys, so their profile,
+// email or sealed settings open as model.ErrShredded. Such an account's
+// rows are deleted and its username reserved anew (the backup has no
+// record of the deletion; the reservation runs from now). Its
+// Delete(Person) went out when it was deleted, and cannot be signed again.
+// An account that never had any sealed value cannot be told from a live
+// one this way, and is left alone. It returns the usernames it forgot.
+func (s *Service) ForgetUnreadableAccounts(ctx context.Context) ([]string, error) {
+	var gone []string
+	for after := int64(0); ; {
+		refs, err := s.store.LocalAccountIDs(ctx, after, 200)
+		if err != nil {
+			return gone, fmt.Errorf("core: forget unreadable accounts: %w", err)
+		}
+		for _, r := range refs {
+			unreadable, err := s.unreadable(ctx, r.Key)
+			if err != nil {
+				return gone, fmt.Errorf("core: forget unreadable accounts: %w", err)
+			}
+			if !unreadable {
+				continue
+			}
+			if err := s.forgetUnreadable(ctx, r.Key, r.Value); err != nil {
+				return gone, err
+			}
+			gone = append(gone, r.Value)
+		}
+		if len(refs) < 200 {
+			return gone, nil
+		}
+		after = refs[len(refs)-1].Key
+	}
+}
+
+// unreadable reports whether local account id's sealed values can no
+// longer be opened: its keys are gone.
+func (s *Service) unreadable(ctx context.Context, id int64) (bool, error) {
+	_, err := s.store.Account(ctx, id)
+	if err == nil {
+		_, err = s.store.User(ctx, id)
+	}
+	switch {
+	case errors.Is(err, model.ErrShredded):
+		return true, nil
+	case err == nil || errors.Is(err, model.ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
+
+func (s *Service) forgetUnreadable(ctx context.Context, id int64, username string) error {
+	now := s.now()
+	rec := &store.DeletedAccount{Username: username, AccountID: id, DeletedAt: now,
+		ReservedUntil: now.Add(s.usernameReserve()), SignUntil: now}
+	if _, err := s.store.DeletedUsername(ctx, username); errors.Is(err, model.ErrNotFound) {
+		if err := s.store.RecordAccountDeletion(ctx, rec, nil); err != nil {
+			return fmt.Errorf("core: forget %q: %w", username, err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("core: forget %q: %w", username, err)
+	}
+	if err := s.vault.Shred(ctx, id); err != nil { // what is left: actor keys made since
+		return fmt.Errorf("core: forget %q: %w", username, err)
+	}
+	if err := s.store.DeleteLocalAccountData(ctx, id); err != nil && !errors.Is(err, model.ErrNotFound) {
+		return fmt.Errorf("core: forget %q: %w", username, err)
+	}
+	return s.finishDeletion(ctx, id)
+}

@@ -46,6 +46,10 @@ type AccountDeletions interface {
 	// transaction; run again, a failed purge finishes. A remote account is
 	// model.ErrInvalid; a missing one model.ErrNotFound.
 	DeleteLocalAccountData(ctx context.Context, accountID int64) error
+	// LocalAccountIDs returns at most limit local accounts with an id above
+	// after, in id order, as id and username: it reads no sealed column,
+	// so it lists accounts whose keys are gone too.
+	LocalAccountIDs(ctx context.Context, after int64, limit int) ([]Keyed[string], error)
 	// DeletedAccount returns the record of deleted account accountID while
 	// its actor keys are kept; model.ErrNotFound otherwise.
 	DeletedAccount(ctx context.Context, accountID int64) (*DeletedAccount, error)

@@ -281,3 +281,17 @@ func isAccountColumn(name, def string) bool {
 	}
 	return name == "account_id" || name == "owner_id" || name == "from_id" || strings.HasSuffix(name, "_account_id")
 }
+
+// LocalAccountIDs reads ids and usernames only.
+func (s *Store) LocalAccountIDs(ctx context.Context, after int64, limit int) ([]store.Keyed[string], error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.conn().query(ctx, `SELECT id, username FROM accounts WHERE domain = '' AND id > $1 ORDER BY id LIMIT $2`, after, limit)
+	out, err := collect(rows, err, func(r rowScanner) (store.Keyed[string], error) {
+		var k store.Keyed[string]
+		err := r.Scan(&k.Key, &k.Value)
+		return k, err
+	})
+	return out, s.fail("local account ids", err)
+}

@@ -75,6 +75,20 @@ func testAccountDeletion(t *testing.T, f *fx) {
 		ReservedUntil: now.Add(30 * 24 * time.Hour), SignUntil: now.Add(72 * time.Hour)}
 	f.must(f.s.RecordAccountDeletion(f.ctx, rec, boxes))
 	f.must(f.v.ShredData(f.ctx, gone.ID))
+	// Local accounts are listed, by id and name, even once their keys are
+	// gone; remote ones are not.
+	locals, err := f.s.LocalAccountIDs(f.ctx, 0, 100)
+	f.must(err)
+	listed := map[int64]string{}
+	for _, r := range locals {
+		listed[r.Key] = r.Value
+	}
+	if listed[gone.ID] != gone.Username || listed[other.ID] != other.Username || listed[zed.ID] != "" {
+		t.Errorf("LocalAccountIDs = %v: want gone and other, not the remote zed", locals)
+	}
+	if page, err := f.s.LocalAccountIDs(f.ctx, locals[0].Key, 1); err != nil || len(page) != 1 || page[0].Key != locals[1].Key {
+		t.Errorf("LocalAccountIDs after %d, limit 1 = %v, %v; want %d", locals[0].Key, page, err, locals[1].Key)
+	}
 	f.is(f.s.DeleteLocalAccountData(f.ctx, zed.ID), model.ErrInvalid)
 	f.must(f.s.DeleteLocalAccountData(f.ctx, gone.ID))
 	f.is(f.s.DeleteLocalAccountData(f.ctx, gone.ID), model.ErrNotFound)
