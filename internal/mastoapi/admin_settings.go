@@ -14,8 +14,9 @@ import (
 // wins over the configuration file until it is reset.
 func (s *Server) adminSettingsRoutes() {
 	s.mux.HandleFunc("GET /api/v1/roost/admin/settings", s.staff("admin:read", s.adminSettings))
-	s.mux.HandleFunc("PATCH /api/v1/roost/admin/settings", s.staff("admin:write", s.patchAdminSettings))
-	s.mux.HandleFunc("DELETE /api/v1/roost/admin/settings/{key}", s.staff("admin:write", s.resetAdminSetting))
+	// Moderators read them; only admins and owners change them, as in Mastodon.
+	s.mux.HandleFunc("PATCH /api/v1/roost/admin/settings", s.admin("admin:write", s.patchAdminSettings))
+	s.mux.HandleFunc("DELETE /api/v1/roost/admin/settings/{key}", s.admin("admin:write", s.resetAdminSetting))
 }
 
 // AdminSetting is one setting's effective value (a string, a list of

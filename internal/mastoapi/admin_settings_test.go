@@ -118,10 +118,14 @@ func TestAdminSettingsBadInput(t *testing.T) {
 	_, tok := e.user(t, "boss", "admin:read admin:write")
 	_, readOnly := e.user(t, "looker", "admin:read")
 	_, plain := e.user(t, "plain", "admin:read admin:write")
+	_, mod := e.user(t, "mod", "admin:read admin:write")
 	for _, name := range []string{"boss", "looker"} {
 		if err := e.svc.SetRole(ctx, name, model.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := e.svc.SetRole(ctx, "mod", model.RoleModerator); err != nil {
+		t.Fatal(err)
 	}
 	code, _, before := e.do(t, "GET", adminSettingsPath, tok, nil)
 	wantStatus(t, code, 200, before)
@@ -165,6 +169,9 @@ func TestAdminSettingsBadInput(t *testing.T) {
 		{"PATCH", adminSettingsPath, plain, map[string]any{"instance.title": "Mine"}, 403},
 		{"DELETE", adminSettingsPath + "/instance.title", plain, nil, 403},
 		{"PATCH", adminSettingsPath, readOnly, map[string]any{"instance.title": "Mine"}, 403},
+		{"GET", adminSettingsPath, mod, nil, 200},
+		{"PATCH", adminSettingsPath, mod, map[string]any{"instance.title": "Mine"}, 403},
+		{"DELETE", adminSettingsPath + "/instance.title", mod, nil, 403},
 		{"GET", adminSettingsPath, "", nil, 401},
 		{"PATCH", adminSettingsPath, "", map[string]any{"instance.title": "Mine"}, 401},
 	} {
