@@ -305,6 +305,14 @@ func TestWebClientBadInput(t *testing.T) {
 	carol.signInOAuth("carol", pass)
 	carol.waitPath("/web/notifications")
 	carol.waitFor("the notifications page", `document.querySelector('h1')?.innerText.trim() === 'Notifications'`)
+
+	// A newcomer at a page that needs an account is sent to sign in, and
+	// not told that a session they never had has ended.
+	newcomer := carol.isolated()
+	newcomer.open("/web/settings")
+	newcomer.waitPath("/web/signin")
+	newcomer.waitFor("the sign-in page", `document.querySelector('h1')?.innerText.startsWith('Sign in')`)
+	newcomer.waitFor("no word of an ended session", `!document.body.innerText.includes('Your session has ended')`)
 }
 
 // revokeSession revokes the app's token on the server, as the web client's

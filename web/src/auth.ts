@@ -183,7 +183,18 @@ export async function signOut(): Promise<void> {
 export function expireSession() {
   if (!current) return;
   sessionStorage.setItem('roost.next', location.pathname + location.search);
+  sessionStorage.setItem(EXPIRED, '1');
   setSession(null);
+}
+
+const EXPIRED = 'roost.expired';
+
+/** Whether the last session ended because the server refused it (once):
+ *  the sign-in page then says so, rather than greeting a newcomer with it. */
+export function takeExpired(): boolean {
+  const e = sessionStorage.getItem(EXPIRED) === '1';
+  sessionStorage.removeItem(EXPIRED);
+  return e;
 }
 
 /** Where to return after an expired session's sign-in (once). */

@@ -1,7 +1,7 @@
 // The web client: the frame (landmarks, navigation) and the routes.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { onSession, session, signOut } from './auth';
+import { onSession, session, signOut, takeExpired } from './auth';
 import { Link, match, navigate, useLocation } from './router';
 import type { Route } from './route';
 import { isStaff, loadMe, useApp } from './state';
@@ -103,7 +103,7 @@ function App() {
   useEffect(() => {
     if (found && !found.r.public && !s) {
       sessionStorage.setItem('roost.next', path + location.search);
-      navigate('/web/signin' + (path === '/web' || path === '/web/' ? '' : '?expired=1'), true);
+      navigate('/web/signin' + (takeExpired() ? '?expired=1' : ''), true);
     }
   }, [found?.r, s]);
 
