@@ -2,6 +2,7 @@ package httpsig
 
 import (
 	"crypto"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,7 +76,9 @@ func FuzzParseSignatureInput(f *testing.F) {
 // FuzzVerify feeds arbitrary headers, targets and bodies to Verify, seeded
 // with valid signatures of both formats so that the fuzzer starts deep in
 // the verifier. It must never panic and never accept a request whose
-// digest does not match.
+// digest does not match. A digest header the signature does not cover and
+// that cannot be parsed is ignored, as Verify does: it says nothing that
+// could disagree with the body (testdata/fuzz/FuzzVerify keeps such a case).
 func FuzzVerify(f *testing.F) {
 	for _, c := range signCases() {
 		req, body, _ := c.signed(f)
@@ -106,7 +109,7 @@ func FuzzVerify(f *testing.F) {
 		if res.KeyID == "" || res.Key == nil {
 			t.Fatalf("accepted without a key: %+v", res)
 		}
-		if needsBodyDigest(method, body) && checkBodyDigests(req.Header, body, func(string) bool { return true }) != nil {
+		if needsBodyDigest(method, body) && errors.Is(checkBodyDigests(req.Header, body, func(string) bool { return false }), ErrDigestMismatch) {
 			t.Fatal("accepted a body that does not match its digest")
 		}
 	})
