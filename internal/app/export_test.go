@@ -35,11 +35,7 @@ func TestExportArchive(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, db database) {
 		s := startServer(t, db)
 		hc := &http.Client{Timeout: 30 * time.Second}
-		user := func(name string) *fedUser {
-			a, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(a.ID), hc: hc}
-		}
-		alice, bob, carol, dave := user("alice"), user("bob"), user("carol"), user("dave")
+		alice, bob, carol, dave := s.apiUser(t, hc, "alice"), s.apiUser(t, hc, "bob"), s.apiUser(t, hc, "carol"), s.apiUser(t, hc, "dave")
 		domain := strings.TrimPrefix(s.URL, "http://")
 
 		pub := alice.post(url.Values{"status": {"export canary public post"}, "visibility": {"public"}})

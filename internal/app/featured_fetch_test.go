@@ -21,11 +21,7 @@ func TestFederationFeaturedFetch(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, db database) {
 		a, b := startDeliveryPeer(t, db, fastDelivery()), startDeliveryPeer(t, db, fastDelivery())
 		hc := checkedClient(t)
-		user := func(s *server, name string) *fedUser {
-			acct, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
-		}
-		alice, bob := user(a, "alice"), user(b, "bob")
+		alice, bob := a.apiUser(t, hc, "alice"), b.apiUser(t, hc, "bob")
 
 		pub := bob.post(url.Values{"status": {"featured for all"}, "visibility": {"public"}})
 		unl := bob.post(url.Values{"status": {"featured quietly"}, "visibility": {"unlisted"}})

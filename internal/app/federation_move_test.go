@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
-
-	"github.com/roost-social/roost/internal/model"
 )
 
 // fedMovedAccount is the part of a Mastodon account the move test reads.
@@ -25,11 +23,7 @@ func TestFederationMove(t *testing.T) {
 		a, b, c := startDeliveryPeer(t, db, fastDelivery()), startDeliveryPeer(t, db, fastDelivery()),
 			startDeliveryPeer(t, db, fastDelivery())
 		hc := checkedClient(t)
-		user := func(s *server, name string) *fedUser {
-			acct, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
-		}
-		alice, bob, eve := user(a, "alice"), user(b, "bob"), user(c, "eve")
+		alice, bob, eve := a.apiUser(t, hc, "alice"), b.apiUser(t, hc, "bob"), c.apiUser(t, hc, "eve")
 		bobHandle, eveHandle := "bob@"+b.host(), "eve@"+c.host()
 
 		bobOnA := alice.resolve(bobHandle)

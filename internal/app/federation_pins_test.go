@@ -26,11 +26,7 @@ func TestFederationPinsLikesBlocks(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, db database) {
 		a, b := startDeliveryPeer(t, db, fastDelivery()), startDeliveryPeer(t, db, fastDelivery())
 		hc := checkedClient(t)
-		user := func(s *server, name string) *fedUser {
-			acct, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
-		}
-		alice, bob := user(a, "alice"), user(b, "bob")
+		alice, bob := a.apiUser(t, hc, "alice"), b.apiUser(t, hc, "bob")
 		rel := func(u *fedUser, id string) pinRel {
 			t.Helper()
 			var rs []pinRel

@@ -69,11 +69,7 @@ func TestFederationReports(t *testing.T) {
 	forEachDatabase(t, func(t *testing.T, db database) {
 		a, b := startDeliveryPeer(t, db, fastDelivery()), startDeliveryPeer(t, db, fastDelivery())
 		hc := checkedClient(t)
-		user := func(s *server, name string) *fedUser {
-			acct, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
-		}
-		alice, bob := user(a, "alice"), user(b, "bob")
+		alice, bob := a.apiUser(t, hc, "alice"), b.apiUser(t, hc, "bob")
 		modA, modB := staffUser(t, a, hc, "root"), staffUser(t, b, hc, "root")
 
 		// alice follows bob, so that his posts reach A.

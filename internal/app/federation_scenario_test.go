@@ -22,6 +22,14 @@ type fedUser struct {
 	hc  *http.Client
 }
 
+// apiUser makes the local user name on s (see userToken) and returns it as
+// a fedUser whose calls go through hc.
+func (s *server) apiUser(t *testing.T, hc *http.Client, name string) *fedUser {
+	t.Helper()
+	acct, tok := s.userToken(t, name)
+	return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
+}
+
 // call sends method path with a form body and decodes the JSON answer
 // into out when out is not nil; it returns the status code.
 func (u *fedUser) call(method, path string, form url.Values, out any) int {
@@ -173,13 +181,9 @@ func TestFederationScenario(t *testing.T) {
 		a, b, c := startDeliveryPeer(t, db, fastDelivery()), startDeliveryPeer(t, db, fastDelivery()),
 			startDeliveryPeer(t, db, fastDelivery())
 		hc := checkedClient(t)
-		user := func(s *server, name string) *fedUser {
-			acct, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
-		}
-		alice, dave := user(a, "alice"), user(a, "dave")
-		bob, carol := user(b, "bob"), user(b, "carol")
-		eve := user(c, "eve")
+		alice, dave := a.apiUser(t, hc, "alice"), a.apiUser(t, hc, "dave")
+		bob, carol := b.apiUser(t, hc, "bob"), b.apiUser(t, hc, "carol")
+		eve := c.apiUser(t, hc, "eve")
 		aliceHandle := "alice@" + a.host()
 		bobHandle, carolHandle := "bob@"+b.host(), "carol@"+b.host()
 		carol.must(http.MethodPatch, "/api/v1/accounts/update_credentials", url.Values{"locked": {"true"}}, nil)

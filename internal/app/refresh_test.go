@@ -22,11 +22,7 @@ func TestRefreshRemoteActors(t *testing.T) {
 		ctx := context.Background()
 		a, b := startDeliveryPeer(t, db, fastDelivery()), startDeliveryPeer(t, db, fastDelivery())
 		hc := &http.Client{Timeout: 30 * time.Second}
-		user := func(s *server, name string) *fedUser {
-			acct, tok := s.userToken(t, name)
-			return &fedUser{t: t, s: s, tok: tok, id: model.FormatID(acct.ID), hc: hc}
-		}
-		alice, bob := user(a, "alice"), user(b, "bob")
+		alice, bob := a.apiUser(t, hc, "alice"), b.apiUser(t, hc, "bob")
 		alice.must(http.MethodPatch, "/api/v1/accounts/update_credentials", url.Values{"display_name": {"Alice Old"}}, nil)
 		bobOnA := alice.resolve("bob@" + b.host())
 		alice.must(http.MethodPost, "/api/v1/accounts/"+bobOnA+"/follow", nil, nil)

@@ -113,26 +113,7 @@ func (s *Service) exportStatuses(ctx context.Context, acc *model.Account, progre
 // exportViews is federatedViews for the author itself: every visibility,
 // boosts included.
 func (s *Service) exportViews(ctx context.Context, accountID int64, sts []*model.Status) ([]*FederatedStatus, error) {
-	vs, err := s.views(ctx, accountID, sts, false)
-	if err != nil {
-		return nil, err
-	}
-	parents, authors, err := s.parentsOf(ctx, vs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*FederatedStatus, 0, len(vs))
-	for _, v := range vs {
-		if v.Status.AccountID != accountID {
-			continue
-		}
-		f := &FederatedStatus{StatusView: v}
-		if p := parents[v.Status.InReplyToID]; p != nil {
-			f.Parent, f.ParentAccount = p, authors[p.AccountID]
-		}
-		out = append(out, f)
-	}
-	return out, nil
+	return s.viewsWithParents(ctx, accountID, sts, func(st *model.Status) bool { return st.AccountID == accountID })
 }
 
 // keyedAll reads a keyed listing to its end.

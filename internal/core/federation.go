@@ -140,6 +140,15 @@ func (s *Service) FeaturedStatuses(ctx context.Context, accountID int64) ([]*Fed
 // may see, only public and unlisted ones for an anonymous reader whatever
 // the store returned, with the statuses they reply to.
 func (s *Service) federatedViews(ctx context.Context, viewerID int64, sts []*model.Status) ([]*FederatedStatus, error) {
+	return s.viewsWithParents(ctx, viewerID, sts, func(st *model.Status) bool {
+		return st.Local && st.ReblogOfID == 0 && (viewerID != 0 || public(st.Visibility))
+	})
+}
+
+// viewsWithParents returns the views of the statuses of sts that viewerID
+// may see and keep accepts, each with the status it replies to and that
+// status's author.
+func (s *Service) viewsWithParents(ctx context.Context, viewerID int64, sts []*model.Status, keep func(*model.Status) bool) ([]*FederatedStatus, error) {
 	vs, err := s.views(ctx, viewerID, sts, false)
 	if err != nil {
 		return nil, err
@@ -150,12 +159,11 @@ func (s *Service) federatedViews(ctx context.Context, viewerID int64, sts []*mod
 	}
 	out := make([]*FederatedStatus, 0, len(vs))
 	for _, v := range vs {
-		st := v.Status
-		if !st.Local || st.ReblogOfID != 0 || (viewerID == 0 && !public(st.Visibility)) {
+		if !keep(v.Status) {
 			continue
 		}
 		f := &FederatedStatus{StatusView: v}
-		if p := parents[st.InReplyToID]; p != nil {
+		if p := parents[v.Status.InReplyToID]; p != nil {
 			f.Parent, f.ParentAccount = p, authors[p.AccountID]
 		}
 		out = append(out, f)
