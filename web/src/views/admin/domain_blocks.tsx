@@ -1,9 +1,9 @@
 // The instance's domain blocks: list, add, edit, remove, and import a
 // blocklist in Mastodon's CSV format.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, del, page, post, put } from '../../api';
+import { api, del, post, put } from '../../api';
 import { ErrorBox, Loading } from '../../ui/common';
-import { ConfirmButton, Day, Saved, useAction, useLoad } from '../settings/shared';
+import { ConfirmButton, Day, MoreButton, Saved, useAction, usePagedItems } from '../settings/shared';
 
 /** Mastodon's Admin::DomainBlock (internal/mastoapi/domain_blocks.go). */
 interface DomainBlock {
@@ -50,27 +50,15 @@ function formOf(b: DomainBlock): BlockForm {
   return { ...b, private_comment: b.private_comment ?? '', public_comment: b.public_comment ?? '' };
 }
 
-const PAGE = 100;
+const sameBlock = (a: DomainBlock, b: DomainBlock) => a.id === b.id;
+const asIs = (b: DomainBlock) => b;
 
 export function AdminDomainBlocks() {
-  const [blocks, setBlocks] = useState<DomainBlock[]>([]);
-  const [next, setNext] = useState<string | undefined>();
-  const list = useLoad(async (signal) => {
-    const pg = await page<DomainBlock>('/api/v1/admin/domain_blocks', { limit: PAGE }, signal);
-    setBlocks(pg.items);
-    setNext(pg.items.length >= PAGE ? pg.next : undefined);
-    return true;
-  });
+  const pages = usePagedItems('/api/v1/admin/domain_blocks', 100, asIs, sameBlock);
+  const { items: blocks, setItems: setBlocks, first: list, more } = pages;
   const [editing, setEditing] = useState<string | null>(null);
-  const more = useAction();
   const row = useAction();
 
-  const loadMore = () =>
-    more.run(async () => {
-      const pg = await page<DomainBlock>('/api/v1/admin/domain_blocks', { limit: PAGE, max_id: next });
-      setBlocks((l) => [...l, ...pg.items.filter((b) => !l.some((x) => x.id === b.id))]);
-      setNext(pg.items.length >= PAGE ? pg.next : undefined);
-    });
   const remove = (b: DomainBlock) =>
     row.run(async () => {
       await del('/api/v1/admin/domain_blocks/' + b.id);
@@ -129,11 +117,7 @@ export function AdminDomainBlocks() {
             </li>
           ))}
         </ul>
-        {next && (
-          <button type="button" onClick={loadMore} disabled={more.busy}>
-            Load more
-          </button>
-        )}
+        <MoreButton list={pages} />
         <ErrorBox error={row.error ?? more.error} />
         {row.done && <Saved message={row.done} />}
       </section>

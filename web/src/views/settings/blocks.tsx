@@ -5,7 +5,7 @@ import { del, page, post } from '../../api';
 import type { Account } from '../../types';
 import { AccountName, Avatar, ErrorBox, Loading } from '../../ui/common';
 import { PagedList } from '../../ui/list';
-import { Saved, Section, useAction, useLoad } from './shared';
+import { MoreButton, Saved, Section, useAction, usePagedItems } from './shared';
 
 export function BlockSettings() {
   return (
@@ -17,19 +17,20 @@ export function BlockSettings() {
   );
 }
 
+interface BlockedDomain {
+  domain: string;
+  blocked: boolean;
+}
+
+const blockedDomain = (domain: string): BlockedDomain => ({ domain, blocked: true });
+const sameDomain = (a: BlockedDomain, b: BlockedDomain) => a.domain === b.domain;
+
 function DomainBlocks() {
-  const [domains, setDomains] = useState<{ domain: string; blocked: boolean }[]>([]);
-  const [next, setNext] = useState<string | undefined>();
-  const first = useLoad(async (signal) => {
-    const pg = await page<string>('/api/v1/domain_blocks', { limit: 100 }, signal);
-    setDomains(pg.items.map((domain) => ({ domain, blocked: true })));
-    setNext(pg.items.length >= 100 ? pg.next : undefined);
-    return true;
-  });
+  const list = usePagedItems('/api/v1/domain_blocks', 100, blockedDomain, sameDomain);
+  const { items: domains, setItems: setDomains, first, more } = list;
   const [domain, setDomain] = useState('');
   const add = useAction();
   const row = useAction();
-  const more = useAction();
 
   const block = async (e: Event) => {
     e.preventDefault();
@@ -48,12 +49,6 @@ function DomainBlocks() {
       },
       blocked ? `Blocked ${d} again.` : `Unblocked ${d}.`,
     );
-  const loadMore = () =>
-    more.run(async () => {
-      const pg = await page<string>('/api/v1/domain_blocks', { limit: 100, max_id: next });
-      setDomains((l) => [...l, ...pg.items.filter((d) => !l.some((x) => x.domain === d)).map((d) => ({ domain: d, blocked: true }))]);
-      setNext(pg.items.length >= 100 ? pg.next : undefined);
-    });
 
   return (
     <Section id="domain-blocks-h" title="Blocked domains">
@@ -91,11 +86,7 @@ function DomainBlocks() {
           </li>
         ))}
       </ul>
-      {next && (
-        <button type="button" onClick={loadMore} disabled={more.busy}>
-          Load more
-        </button>
-      )}
+      <MoreButton list={list} />
       <ErrorBox error={row.error ?? more.error} />
       {row.done && <Saved message={row.done} />}
     </Section>

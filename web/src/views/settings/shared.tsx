@@ -3,6 +3,7 @@
 // asks once more before doing something that cannot be undone.
 import { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { page } from '../../api';
 import { Link } from '../../router';
 
 export interface Loaded<T> {
@@ -31,6 +32,41 @@ export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknow
   }, [n, ...deps]);
   const reload = useCallback(() => setN((x) => x + 1), []);
   return { data, error, loading, reload, setData };
+}
+
+/** A list read a page of limit at a time (older pages by the Link
+ *  header's max_id), kept as items the view may change in place: an entry
+ *  added, edited or undone without reading the list again. toItem turns an
+ *  entry of the API into an item, and same tells two items for one entry,
+ *  so that a later page repeats none. Both are module-level functions. */
+export function usePagedItems<R, T>(path: string, limit: number, toItem: (r: R) => T, same: (a: T, b: T) => boolean) {
+  const [items, setItems] = useState<T[]>([]);
+  const [next, setNext] = useState<string | undefined>();
+  const first = useLoad(async (signal) => {
+    const pg = await page<R>(path, { limit }, signal);
+    setItems(pg.items.map(toItem));
+    setNext(pg.items.length >= limit ? pg.next : undefined);
+    return true;
+  });
+  const more = useAction();
+  const loadMore = () =>
+    more.run(async () => {
+      const pg = await page<R>(path, { limit, max_id: next });
+      const got = pg.items.map(toItem);
+      setItems((l) => [...l, ...got.filter((x) => !l.some((y) => same(x, y)))]);
+      setNext(pg.items.length >= limit ? pg.next : undefined);
+    });
+  return { items, setItems, first, more, loadMore, hasMore: next !== undefined };
+}
+
+/** The "Load more" button of a usePagedItems list, while there is more. */
+export function MoreButton({ list }: { list: { hasMore: boolean; loadMore: () => void; more: { busy: boolean } } }) {
+  if (!list.hasMore) return null;
+  return (
+    <button type="button" onClick={list.loadMore} disabled={list.more.busy}>
+      Load more
+    </button>
+  );
 }
 
 /** Runs an action, tracking whether it is busy and how it ended. */
