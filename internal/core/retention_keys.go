@@ -46,7 +46,7 @@ func (s *Service) RetireKeys(ctx context.Context, limit int) (int, error) {
 	now, done := s.now(), 0
 	// Expired archives go first, or they would count as kept and be
 	// re-sealed.
-	if _, err := s.store.DeleteExpiredExports(ctx, now); err != nil {
+	if _, err := s.PurgeExpiredExports(ctx, now); err != nil {
 		return 0, fmt.Errorf("core: retire keys: %w", err)
 	}
 	for _, c := range s.instanceClasses() {
